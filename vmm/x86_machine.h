@@ -1,0 +1,85 @@
+/*
+ * x86_machine.h - the guest machine as the assist library sees it: a
+ * guest-physical memory map and the device callbacks, registered once,
+ * beforehand (the libnvmm Assist model: register callbacks, then one
+ * assist call per exit).
+ *
+ * Memory is owned by the monitor. A RAM range is a view from guest
+ * physical addresses onto monitor memory (hva); two ranges may view the
+ * same host memory. A guest-physical address that no range covers is MMIO
+ * and every access to it goes to the Mem callback.
+ */
+#ifndef X86_MACHINE_H
+#define X86_MACHINE_H
+
+#include "vmm_env.h"
+
+/* One port access. data holds size bytes, little-endian. */
+struct x86_io {
+	uint16_t port;
+	bool in;                /* true: IN (device fills data) */
+	uint8_t size;           /* 1, 2 or 4 */
+	uint8_t *data;
+};
+
+/* One MMIO access, at most 8 bytes... or 16/32 for SSE moves; size says. */
+struct x86_mem {
+	gpa_t gpa;
+	bool write;             /* true: guest stores data to the device */
+	uint8_t size;
+	uint8_t *data;
+};
+
+typedef void (*x86_io_cb_t)(void *ctx, struct x86_io *io);
+typedef void (*x86_mem_cb_t)(void *ctx, struct x86_mem *mem);
+
+#define X86_MEMMAP_MAX 16
+
+struct x86_memrange {
+	gpa_t gpa;
+	uint64_t size;
+	uint8_t *hva;           /* monitor's view of the first byte */
+	unsigned prot;
+#define X86_PROT_READ  BIT(0)
+#define X86_PROT_WRITE BIT(1)   /* clear for ROM: writes are dropped */
+};
+
+struct x86_machine {
+	struct x86_memrange ranges[X86_MEMMAP_MAX];
+	unsigned nranges;
+	x86_io_cb_t io_cb;
+	x86_mem_cb_t mem_cb;
+	void *cb_ctx;
+};
+
+/*
+ * An exception for the guest, produced by the MMU, segmentation checks or
+ * the emulator. The caller injects it (EVENTINJ in the hypervisor).
+ */
+struct x86_exception {
+	uint8_t vector;         /* X86_EXC_* */
+	bool has_error;
+	uint32_t error;
+	gva_t cr2;              /* faulting linear address, for #PF */
+};
+
+#define X86_EXC_DE  0
+#define X86_EXC_DB  1
+#define X86_EXC_UD  6
+#define X86_EXC_NM  7
+#define X86_EXC_DF  8
+#define X86_EXC_TS  10
+#define X86_EXC_NP  11
+#define X86_EXC_SS  12
+#define X86_EXC_GP  13
+#define X86_EXC_PF  14
+#define X86_EXC_AC  17
+
+/* #PF error code bits (SDM Vol.3 4.7, AMD APM Vol.2 8.4.2). */
+#define X86_PFERR_P    BIT(0)
+#define X86_PFERR_W    BIT(1)
+#define X86_PFERR_U    BIT(2)
+#define X86_PFERR_RSVD BIT(3)
+#define X86_PFERR_I    BIT(4)
+
+#endif /* X86_MACHINE_H */
