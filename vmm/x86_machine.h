@@ -50,6 +50,12 @@ struct x86_machine {
 	x86_io_cb_t io_cb;
 	x86_mem_cb_t mem_cb;
 	void *cb_ctx;
+	/*
+	 * Guest MAXPHYADDR (CPUID Fn8000_0008 EAX[7:0]) for the reserved-bit
+	 * checks of the guest page walk; 0 means 52, the architectural
+	 * maximum (x86_mmu.c).
+	 */
+	uint8_t maxphyaddr;
 };
 
 /*

@@ -1,0 +1,131 @@
+/*
+ * gl_cpu.h - inline CPU helpers for the test guests: port I/O, CPUID,
+ * MSRs, TSC, control registers. Usable in all four guest modes (the
+ * real-mode guest is compiled with gcc -m16, which emits 32-bit code with
+ * size prefixes, so 32-bit registers are available there too).
+ *
+ * Instruction references: AMD APM Vol.3 (CPUID, RDMSR, WRMSR, RDTSC,
+ * IN/OUT, MOV CRn) and APM Vol.2 ch.15 for the SVM opcodes.
+ */
+#ifndef GL_CPU_H
+#define GL_CPU_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "bits.h"
+
+/* Control register and EFER bits (APM Vol.2 3.1, 3.1.7). */
+#define X86_CR0_PE        BIT(0)
+#define X86_CR0_ET        BIT(4)
+#define X86_CR0_PG        BIT(31)
+#define X86_CR4_PSE       BIT(4)
+#define X86_CR4_PAE       BIT(5)
+#define X86_MSR_EFER      0xc0000080u
+#define X86_EFER_SCE      BIT(0)
+#define X86_EFER_LME      BIT(8)
+#define X86_EFER_LMA      BIT(10)
+#define X86_EFER_NXE      BIT(11)
+#define X86_EFER_SVME     BIT(12)
+
+/* MSRs the checks use (APM Vol.2 appendix A, BKDG for NB_CFG). */
+#define X86_MSR_TSC          0x00000010u
+#define X86_MSR_SYSENTER_CS  0x00000174u
+#define X86_MSR_PAT          0x00000277u
+#define X86_MSR_STAR         0xc0000081u
+#define X86_MSR_LSTAR        0xc0000082u
+#define X86_MSR_NB_CFG       0xc001001fu
+#define X86_NB_CFG_INITAPICIDCPUIDLO BIT(54)
+
+/* CPUID bits (APM Vol.3 appendix E). */
+#define X86_CPUID1_ECX_HYPERVISOR    BIT(31)
+#define X86_CPUID81_ECX_SVM          BIT(2)
+#define X86_CPUID81_EDX_NX           BIT(20)
+#define X86_CPUID81_EDX_PAGE1GB      BIT(26)
+#define X86_CPUID81_EDX_LM           BIT(29)
+
+/* Exception vectors (APM Vol.2 8.2). */
+#define X86_VEC_UD  6
+#define X86_VEC_DF  8
+#define X86_VEC_GP  13
+#define X86_VEC_PF  14
+
+static inline void gl_outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
+static inline uint8_t gl_inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+	return v;
+}
+
+struct gl_cpuid {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct gl_cpuid gl_cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct gl_cpuid r;
+	__asm__ volatile("cpuid"
+	    : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+	    : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+static inline uint64_t gl_rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void gl_wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr"
+	    : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+	    : "memory");
+}
+
+static inline uint64_t gl_rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline unsigned long gl_read_cr0(void)
+{
+	unsigned long v;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline unsigned long gl_read_cr3(void)
+{
+	unsigned long v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void gl_write_cr3(unsigned long v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline unsigned long gl_read_cr4(void)
+{
+	unsigned long v;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+/* Stop for good: interrupts off, halt in a loop. */
+static inline __attribute__((noreturn)) void gl_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt" : : : "memory");
+}
+
+#endif /* GL_CPU_H */

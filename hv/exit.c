@@ -1,0 +1,265 @@
+/*
+ * exit.c - #VMEXIT dispatch, exit statistics, and the handlers that fit
+ * in a few lines (HLT, shutdown, VMMCALL, the SVM instructions, #NPF,
+ * physical interrupts, invalid guest state).
+ *
+ * The larger policies live next door: CPUID in exit_cpuid.c, MSRs in
+ * exit_msr.c, port I/O in exit_io.c.
+ */
+#include "exit_priv.h"
+#include "fmt.h"
+#include "guest_abi.h"
+#include "insn_len.h"
+#include "log.h"
+#include "status.h"
+#include "string.h"
+#include "vmcb.h"
+
+unsigned exit_slot(uint64_t code)
+{
+	if (code < EXIT_SLOT_NPF)
+		return (unsigned)code;
+	if (code >= VMCB_EXITCODE_NPF && code <= VMCB_EXITCODE_VMGEXIT)
+		return EXIT_SLOT_NPF + (unsigned)(code - VMCB_EXITCODE_NPF);
+	if (code == VMCB_EXITCODE_INVALID)
+		return EXIT_SLOT_INVALID;
+	return EXIT_SLOT_OTHER;
+}
+
+/* Exit code of a slot, for the statistics line. */
+static uint64_t exit_slot_code(unsigned slot)
+{
+	if (slot < EXIT_SLOT_NPF)
+		return slot;
+	if (slot < EXIT_SLOT_INVALID)
+		return VMCB_EXITCODE_NPF + (slot - EXIT_SLOT_NPF);
+	if (slot == EXIT_SLOT_INVALID)
+		return VMCB_EXITCODE_INVALID;
+	return 0xfffffffffffffffdULL;   /* "UNKNOWN" */
+}
+
+/* ---------------------------------------------------------------------- */
+/* Small handlers */
+
+/* Physical interrupt or NMI: the host takes it after STGI; nothing to do. */
+static bool exit_intr(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	(void)vm;
+	(void)vcpu;
+	return false;
+}
+
+/*
+ * HLT (APM Vol.2 15.9): retire the instruction, then wait for an
+ * interrupt. Nothing can interrupt the guest yet, so the run ends.
+ */
+static bool exit_hlt(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	if (vm_wait_interrupt(vm))
+		return true;
+	log_printf(LOG_INFO, "vm: guest halted at RIP 0x%llx with no interrupt source\n",
+		   (unsigned long long)vcpu->vmcb->state.rip);
+	vm_stop(vm, HV_STATUS_OK);
+	return true;
+}
+
+/* SHUTDOWN (15.9): the guest triple-faulted; its state is unusable. */
+static bool exit_shutdown(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	log_printf(LOG_ERR, "vm: guest shutdown (triple fault) at RIP 0x%llx\n",
+		   (unsigned long long)vcpu->vmcb->state.rip);
+	vm_stop(vm, HV_STATUS_GUEST_SHUTDOWN);
+	return false;
+}
+
+/* VMMCALL: the hypercall interface of guest_abi.h; unknown numbers raise #UD. */
+static bool exit_vmmcall(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	uint32_t fn = (uint32_t)vcpu->gpr[X86_GPR_RAX];
+
+	(void)vm;
+	switch (fn) {
+	case GUEST_VMMCALL_PING:
+		vcpu->gpr[X86_GPR_RAX] = GUEST_VMMCALL_PONG;
+		return true;
+	default:
+		log_printf(LOG_DEBUG, "vm: VMMCALL function 0x%x unknown -> #UD\n", fn);
+		svm_inject_ud(vcpu);
+		return false;
+	}
+}
+
+/*
+ * VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA: SVM is hidden from
+ * the guest (CPUID), so these behave as on a CPU without SVM: #UD.
+ */
+static bool exit_svm_insn(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	(void)vm;
+	log_printf(LOG_DEBUG, "vm: guest SVM instruction (%s) at RIP 0x%llx -> #UD\n",
+		   vmcb_exitcode_str(vcpu->vmcb->ctrl.exitcode),
+		   (unsigned long long)vcpu->vmcb->state.rip);
+	svm_inject_ud(vcpu);
+	return false;
+}
+
+/*
+ * Nested page fault (15.25.6): EXITINFO1 is a #PF-style error code,
+ * EXITINFO2 the guest-physical address. All of RAM is mapped, so a fault
+ * is an access to an MMIO range (none before the devices issue: that is
+ * where the lookup and the Mem Assist call will go) or to nothing at all.
+ */
+static bool exit_npf(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	const struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
+	gpa_t gpa = c->exitinfo2;
+	const char *kind = (c->exitinfo1 & VMCB_NPF_ID) ? "fetch" :
+			   (c->exitinfo1 & VMCB_NPF_RW) ? "write" : "read";
+
+	if (vm_gpa_to_hva(vm, gpa, 1) != NULL) {
+		/* RAM is mapped read/write/execute: a fault there is our bug. */
+		log_printf(LOG_ERR, "vm: nested page fault on RAM GPA 0x%llx (error 0x%llx)\n",
+			   (unsigned long long)gpa, (unsigned long long)c->exitinfo1);
+		vmcb_dump(vcpu->vmcb);
+		vm_stop(vm, HV_STATUS_GUEST_ERROR);
+		return false;
+	}
+	log_printf(LOG_ERR, "vm: guest accessed GPA 0x%llx outside RAM and MMIO at RIP 0x%llx "
+		   "(%s%s)\n", (unsigned long long)gpa,
+		   (unsigned long long)vcpu->vmcb->state.rip, kind,
+		   (c->exitinfo1 & VMCB_NPF_TABLEWALK) ? ", guest page-table walk" : "");
+	vm_stop(vm, HV_STATUS_GUEST_BADGPA);
+	return false;
+}
+
+/* VMRUN refused the VMCB (15.5.1 consistency checks). */
+static bool exit_invalid(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	log_printf(LOG_ERR, "vm: VMRUN failed: invalid guest state (VMEXIT_INVALID)\n");
+	vmcb_dump(vcpu->vmcb);
+	vm_stop(vm, HV_STATUS_GUEST_ERROR);
+	return false;
+}
+
+/* An exit we did not ask for or do not handle. */
+static bool exit_unknown(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	uint64_t code = vcpu->vmcb->ctrl.exitcode;
+
+	log_printf(LOG_ERR, "vm: unhandled exit code 0x%llx (%s) at RIP 0x%llx\n",
+		   (unsigned long long)code, vmcb_exitcode_str(code),
+		   (unsigned long long)vcpu->vmcb->state.rip);
+	vmcb_dump(vcpu->vmcb);
+	vm_stop(vm, HV_STATUS_GUEST_ERROR);
+	return false;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Dispatch */
+
+static const exit_handler_t exit_handlers[EXIT_STAT_SLOTS] = {
+	[VMCB_EXITCODE_INTR]     = exit_intr,
+	[VMCB_EXITCODE_NMI]      = exit_intr,
+	[VMCB_EXITCODE_CPUID]    = exit_cpuid,
+	[VMCB_EXITCODE_HLT]      = exit_hlt,
+	[VMCB_EXITCODE_INVLPGA]  = exit_svm_insn,
+	[VMCB_EXITCODE_IOIO]     = exit_ioio,
+	[VMCB_EXITCODE_MSR]      = exit_msr,
+	[VMCB_EXITCODE_SHUTDOWN] = exit_shutdown,
+	[VMCB_EXITCODE_VMRUN]    = exit_svm_insn,
+	[VMCB_EXITCODE_VMMCALL]  = exit_vmmcall,
+	[VMCB_EXITCODE_VMLOAD]   = exit_svm_insn,
+	[VMCB_EXITCODE_VMSAVE]   = exit_svm_insn,
+	[VMCB_EXITCODE_STGI]     = exit_svm_insn,
+	[VMCB_EXITCODE_CLGI]     = exit_svm_insn,
+	[VMCB_EXITCODE_SKINIT]   = exit_svm_insn,
+	[EXIT_SLOT_NPF]          = exit_npf,
+	[EXIT_SLOT_INVALID]      = exit_invalid,
+};
+
+/*
+ * Move RIP past the intercepted instruction: VMCB nRIP when the CPU
+ * saves it (15.7.1), otherwise the length from decoding the bytes at
+ * CS:RIP. Returns false (and stops the run) if the bytes cannot be read
+ * or are not the instruction the exit code names.
+ */
+static bool exit_advance_rip(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	struct vmcb *v = vcpu->vmcb;
+	uint8_t buf[INSN_MAX_LEN];
+	int n, len;
+
+	if (svm_has(SVM_FEAT_NRIPS) && v->ctrl.nrip != 0) {
+		v->state.rip = v->ctrl.nrip;
+		goto done;
+	}
+	n = insn_fetch(vm, vcpu, buf, sizeof(buf));
+	if (n <= 0) {
+		log_printf(LOG_ERR, "vm: cannot fetch the instruction at RIP 0x%llx for %s\n",
+			   (unsigned long long)v->state.rip, vmcb_exitcode_str(v->ctrl.exitcode));
+		goto error;
+	}
+	len = insn_len_intercepted(v->ctrl.exitcode, buf, (unsigned)n, insn_mode(vcpu));
+	if (len < 0) {
+		log_printf(LOG_ERR, "vm: bytes at RIP 0x%llx (%02x %02x %02x %02x) are not "
+			   "the %s instruction\n", (unsigned long long)v->state.rip,
+			   buf[0], n > 1 ? buf[1] : 0, n > 2 ? buf[2] : 0, n > 3 ? buf[3] : 0,
+			   vmcb_exitcode_str(v->ctrl.exitcode));
+		goto error;
+	}
+	v->state.rip += (uint64_t)len;
+	if (insn_mode(vcpu) != INSN_MODE_64)
+		v->state.rip &= 0xffffffffULL;
+done:
+	/* The retired instruction ends any STI / MOV SS interrupt shadow. */
+	v->ctrl.intr_shadow &= ~VMCB_CTRL_INTR_SHADOW;
+	return true;
+
+error:
+	vmcb_dump(v);
+	vm_stop(vm, HV_STATUS_GUEST_ERROR);
+	return false;
+}
+
+void exit_handle(struct vm *vm)
+{
+	struct svm_vcpu *vcpu = &vm->vcpu;
+	const struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
+	unsigned slot = exit_slot(c->exitcode);
+	exit_handler_t h = exit_handlers[slot];
+
+	vm->exit_stats[slot]++;
+	if (log_level >= LOG_DEBUG)
+		log_printf(LOG_DEBUG, "exit %s rip=0x%llx info1=0x%llx info2=0x%llx\n",
+			   vmcb_exitcode_str(c->exitcode),
+			   (unsigned long long)vcpu->vmcb->state.rip,
+			   (unsigned long long)c->exitinfo1, (unsigned long long)c->exitinfo2);
+	/* APM Vol.2 15.7.2: an event that was being delivered must be delivered again. */
+	if ((c->exitintinfo & VMCB_CTRL_EVENTINJ_V) && c->exitcode != VMCB_EXITCODE_SHUTDOWN)
+		vcpu->vmcb->ctrl.eventinj = c->exitintinfo;
+	if (h == NULL)
+		h = exit_unknown;
+	if (h(vm, vcpu))
+		exit_advance_rip(vm, vcpu);
+}
+
+void exit_stats_print(const struct vm *vm)
+{
+	char line[512];
+	size_t len = 0;
+
+	len += (size_t)fmt_snprintf(line, sizeof(line), "exit stats:");
+	for (unsigned s = 0; s < EXIT_STAT_SLOTS; s++) {
+		int n;
+
+		if (vm->exit_stats[s] == 0)
+			continue;
+		n = fmt_snprintf(line + len, sizeof(line) - len, " %s=%llu",
+				 vmcb_exitcode_str(exit_slot_code(s)),
+				 (unsigned long long)vm->exit_stats[s]);
+		if (n < 0 || (size_t)n >= sizeof(line) - len)
+			break;
+		len += (size_t)n;
+	}
+	kprintf("%s\n", line);
+}

@@ -1,0 +1,35 @@
+/*
+ * exit.h - #VMEXIT dispatch: one table from exit code to handler, and the
+ * per-exit-code statistics (APM Vol.2 15.6 "#VMEXIT", Appendix C).
+ */
+#ifndef HV_EXIT_H
+#define HV_EXIT_H
+
+#include <stdint.h>
+
+struct vm;
+
+/*
+ * Exit codes are sparse (0x000-0x0a4, 0x400-0x403, -1, -2): they are
+ * folded into slots 0 .. EXIT_STAT_SLOTS-1 for the tables.
+ */
+#define EXIT_SLOT_NPF      0x100      /* 0x400..0x403 -> 0x100..0x103 */
+#define EXIT_SLOT_INVALID  0x104      /* VMEXIT_INVALID (-1) */
+#define EXIT_SLOT_OTHER    0x105      /* anything else (BUSY, unknown) */
+#define EXIT_STAT_SLOTS    0x106
+
+/* The slot of an exit code. */
+unsigned exit_slot(uint64_t code);
+
+/*
+ * Handle the #VMEXIT that just happened on vm->vcpu: count it, trace it at
+ * loglevel=debug, run its handler and advance RIP when the handler asks.
+ * A condition that ends the run calls vm_stop(); the caller checks
+ * vm->stopped.
+ */
+void exit_handle(struct vm *vm);
+
+/* Print "exit stats: NAME=count ..." (non-zero counts, exit-code order). */
+void exit_stats_print(const struct vm *vm);
+
+#endif /* HV_EXIT_H */

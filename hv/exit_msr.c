@@ -1,0 +1,187 @@
+/*
+ * exit_msr.c - the MSR policy (APM Vol.2 15.11 MSR intercepts; MSR list
+ * in APM Vol.2 Appendix A).
+ *
+ * Every MSR access exits (the MSRPM is all ones). Three kinds of MSR:
+ *  - emulated: EFER (the guest's own view, SVME hidden), PAT, TSC, the
+ *    SYSENTER/SYSCALL MSRs, FS/GS base and KernelGSBase, all held in the
+ *    VMCB so that the CPU uses them while the guest runs;
+ *  - ignored: writes dropped, reads 0 (NB_CFG reads with
+ *    InitApicIdCpuIdLo set, as a multi-core AMD BIOS leaves it);
+ *  - everything else: #GP, like a CPU that does not implement it.
+ */
+#include "exit_priv.h"
+#include "log.h"
+
+/* EFER bits a guest may write (APM Vol.2 3.1.7); LMA is read-only. */
+#define EXIT_MSR_EFER_WRITABLE (X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE)
+
+#define MSR_PATCH_LEVEL         0x0000008bu
+#define MSR_MTRRCAP             0x000000feu
+#define MSR_MCG_CAP             0x00000179u
+#define MSR_MCG_STATUS          0x0000017au
+#define MSR_MCG_CTL             0x0000017bu
+#define MSR_MTRR_DEF_TYPE       0x000002ffu
+#define MSR_HWCR                0xc0010015u
+
+/* Read as 0 (NB_CFG: see below), writes dropped. */
+static const uint32_t exit_msr_ignored[] = {
+	MSR_PATCH_LEVEL, MSR_MTRRCAP, MSR_MCG_CAP, MSR_MCG_STATUS, MSR_MCG_CTL,
+	MSR_MTRR_DEF_TYPE, MSR_HWCR, MSR_NB_CFG,
+};
+
+static bool exit_msr_is_ignored(uint32_t msr)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(exit_msr_ignored); i++)
+		if (exit_msr_ignored[i] == msr)
+			return true;
+	return false;
+}
+
+/* Canonical 48-bit address (APM Vol.2 5.3.1): bits 63..47 all equal. */
+static bool exit_msr_canonical(uint64_t v)
+{
+	uint64_t top = v >> 47;
+
+	return top == 0 || top == 0x1ffff;
+}
+
+/* PAT entries must be a valid memory type: 0, 1, 4, 5, 6 or 7 (APM Vol.2 7.8.1). */
+static bool exit_msr_pat_valid(uint64_t v)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		uint8_t t = (uint8_t)(v >> (8 * i));
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+/* Return the address of the VMCB field backing msr, or NULL. */
+static uint64_t *exit_msr_vmcb_field(struct vmcb_state *s, uint32_t msr)
+{
+	switch (msr) {
+	case MSR_SYSENTER_CS:    return &s->sysenter_cs;
+	case MSR_SYSENTER_ESP:   return &s->sysenter_esp;
+	case MSR_SYSENTER_EIP:   return &s->sysenter_eip;
+	case MSR_STAR:           return &s->star;
+	case MSR_LSTAR:          return &s->lstar;
+	case MSR_CSTAR:          return &s->cstar;
+	case MSR_SFMASK:         return &s->sfmask;
+	case MSR_KERNEL_GS_BASE: return &s->kernel_gs_base;
+	case MSR_FS_BASE:        return &s->fs.base;
+	case MSR_GS_BASE:        return &s->gs.base;
+	case MSR_PAT:            return &s->g_pat;
+	default:                 return NULL;
+	}
+}
+
+/* RDMSR: value into EDX:EAX. Returns false with #GP injected if unknown. */
+static bool exit_msr_read(struct svm_vcpu *vcpu, uint32_t msr, uint64_t *val)
+{
+	struct vmcb *v = vcpu->vmcb;
+	uint64_t *field;
+
+	switch (msr) {
+	case MSR_TSC:
+		/* RDTSC is not intercepted: the guest sees host TSC + TSC_OFFSET. */
+		*val = svm_rdtsc() + v->ctrl.tsc_offset;
+		return true;
+	case MSR_EFER:
+		*val = v->state.efer & ~X86_EFER_SVME;
+		return true;
+	case MSR_NB_CFG:
+		*val = MSR_NB_CFG_INITAPICIDCPUIDLO;
+		return true;
+	default:
+		break;
+	}
+	field = exit_msr_vmcb_field(&v->state, msr);
+	if (field != NULL) {
+		*val = *field;
+		return true;
+	}
+	if (exit_msr_is_ignored(msr)) {
+		*val = 0;
+		return true;
+	}
+	return false;
+}
+
+/* EFER write (APM Vol.2 3.1.7): reserved bits and SVME give #GP. */
+static bool exit_msr_write_efer(struct svm_vcpu *vcpu, uint64_t val)
+{
+	struct vmcb_state *s = &vcpu->vmcb->state;
+
+	if (val & ~EXIT_MSR_EFER_WRITABLE)
+		return false;
+	/* Changing LME while paging is on is a #GP (APM Vol.2 14.6.1). */
+	if ((s->cr0 & X86_CR0_PG) && ((val ^ s->efer) & X86_EFER_LME))
+		return false;
+	/* LMA is controlled by the CPU; SVME must stay set for VMRUN (15.5.1). */
+	s->efer = (val & ~X86_EFER_LMA) | (s->efer & X86_EFER_LMA) | X86_EFER_SVME;
+	return true;
+}
+
+/* WRMSR: EDX:EAX into msr. Returns false when the write must raise #GP. */
+static bool exit_msr_write(struct svm_vcpu *vcpu, uint32_t msr, uint64_t val)
+{
+	struct vmcb *v = vcpu->vmcb;
+	uint64_t *field;
+
+	switch (msr) {
+	case MSR_TSC:
+		v->ctrl.tsc_offset = val - svm_rdtsc();
+		return true;
+	case MSR_EFER:
+		return exit_msr_write_efer(vcpu, val);
+	case MSR_PAT:
+		if (!exit_msr_pat_valid(val))
+			return false;
+		v->state.g_pat = val;
+		return true;
+	case MSR_SFMASK:
+		if (val >> 32)
+			return false;
+		break;
+	case MSR_SYSENTER_ESP: case MSR_SYSENTER_EIP: case MSR_LSTAR: case MSR_CSTAR:
+	case MSR_KERNEL_GS_BASE: case MSR_FS_BASE: case MSR_GS_BASE:
+		if (!exit_msr_canonical(val))
+			return false;
+		break;
+	default:
+		break;
+	}
+	field = exit_msr_vmcb_field(&v->state, msr);
+	if (field != NULL) {
+		*field = val;
+		return true;
+	}
+	return exit_msr_is_ignored(msr);
+}
+
+/* MSR exit: ECX = MSR, EXITINFO1 = 0 for RDMSR, 1 for WRMSR (15.11). */
+bool exit_msr(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	uint32_t msr = (uint32_t)vcpu->gpr[X86_GPR_RCX];
+	bool write = vcpu->vmcb->ctrl.exitinfo1 == VMCB_MSR_WRITE;
+	uint64_t val;
+
+	(void)vm;
+	if (write) {
+		val = ((vcpu->gpr[X86_GPR_RDX] & 0xffffffffULL) << 32) |
+		      (vcpu->gpr[X86_GPR_RAX] & 0xffffffffULL);
+		if (exit_msr_write(vcpu, msr, val))
+			return true;
+	} else if (exit_msr_read(vcpu, msr, &val)) {
+		vcpu->gpr[X86_GPR_RAX] = val & 0xffffffffULL;
+		vcpu->gpr[X86_GPR_RDX] = val >> 32;
+		return true;
+	}
+	log_printf(LOG_INFO, "vm: %s of MSR 0x%x at RIP 0x%llx -> #GP\n",
+		   write ? "wrmsr" : "rdmsr", msr,
+		   (unsigned long long)vcpu->vmcb->state.rip);
+	svm_inject_gp(vcpu);
+	return false;
+}

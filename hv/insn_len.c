@@ -1,0 +1,126 @@
+/*
+ * insn_len.c - guest instruction fetch and the length decoder for the
+ * intercepted instructions (see insn_len.h).
+ *
+ * The bytes come from decode assists when the CPU has them and the exit
+ * provides them, otherwise from the assist library's guest MMU
+ * (x86_fetch_insn: CS:RIP through segmentation and the guest's tables).
+ *
+ * Limits: only the opcodes of CPUID, RDMSR, WRMSR, HLT and VMMCALL are
+ * known; anything else is reported as "not the instruction" and the run
+ * stops cleanly.
+ */
+#include "insn_len.h"
+#include "log.h"
+#include "string.h"
+#include "svm.h"
+#include "vm.h"
+#include "x86_mmu.h"
+
+enum insn_mode insn_mode(const struct svm_vcpu *vcpu)
+{
+	const struct vmcb_state *s = &vcpu->vmcb->state;
+
+	if (!(s->cr0 & X86_CR0_PE))
+		return INSN_MODE_16;
+	if ((s->efer & X86_EFER_LMA) && (s->cs.attr & X86_SEGATTR_L))
+		return INSN_MODE_64;
+	return (s->cs.attr & X86_SEGATTR_DB) ? INSN_MODE_32 : INSN_MODE_16;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Fetch */
+
+int insn_fetch(struct vm *vm, const struct svm_vcpu *vcpu, uint8_t *buf, unsigned n)
+{
+	const struct vmcb *v = vcpu->vmcb;
+	uint8_t bytes[X86_INSN_MAXLEN];
+	struct x86_exception exc;
+	struct x86_state st;
+	size_t got = 0;
+	int rc;
+
+	/* Decode assists (APM Vol.2 15.33.4) fill insn_bytes on #NPF and #PF intercepts only. */
+	if (svm_has(SVM_FEAT_DECODEASSISTS) && v->ctrl.exitcode == VMCB_EXITCODE_NPF &&
+	    v->ctrl.insn_len != 0) {
+		got = v->ctrl.insn_len < n ? v->ctrl.insn_len : n;
+		memcpy(buf, v->ctrl.insn_bytes, got);
+		return (int)got;
+	}
+
+	/* Otherwise through the guest's segmentation and page tables (vmm/x86_mmu.c). */
+	svm_vcpu_get_state(vcpu, &st);
+	rc = x86_fetch_insn(&vm->mach, &st, bytes, &got, &exc);
+	if (rc != 0 || got == 0) {
+		log_printf(LOG_DEBUG, "insn: fetch at RIP 0x%llx failed (%d, vector %u, error 0x%x, cr2 0x%llx)\n",
+			   (unsigned long long)v->state.rip, rc, (unsigned)exc.vector,
+			   (unsigned)exc.error, (unsigned long long)exc.cr2);
+		return -1;
+	}
+	if (got > n)
+		got = n;
+	memcpy(buf, bytes, got);
+	return (int)got;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Length decoder */
+
+/* Legacy prefixes (SDM Vol.2 2.1.1, APM Vol.3 1.2). */
+static bool insn_is_legacy_prefix(uint8_t b)
+{
+	switch (b) {
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:  /* segment */
+	case 0x66: case 0x67:                                               /* size */
+	case 0xf0: case 0xf2: case 0xf3:                                    /* lock, rep */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The opcode bytes (after prefixes) of each instruction we intercept. */
+struct insn_form {
+	uint64_t exitcode;
+	uint8_t len;
+	uint8_t bytes[3];
+	uint8_t alt;            /* second accepted last byte (0: none) */
+};
+
+static const struct insn_form insn_forms[] = {
+	{ VMCB_EXITCODE_CPUID,   2, { 0x0f, 0xa2 }, 0 },         /* CPUID */
+	{ VMCB_EXITCODE_MSR,     2, { 0x0f, 0x32 }, 0x30 },      /* RDMSR, WRMSR (0F 30) */
+	{ VMCB_EXITCODE_HLT,     1, { 0xf4 }, 0 },               /* HLT */
+	{ VMCB_EXITCODE_VMMCALL, 3, { 0x0f, 0x01, 0xd9 }, 0 },   /* VMMCALL */
+};
+
+int insn_len_intercepted(uint64_t exitcode, const uint8_t *buf, unsigned n,
+			 enum insn_mode mode)
+{
+	const struct insn_form *f = NULL;
+	unsigned i = 0;
+
+	for (unsigned k = 0; k < ARRAY_SIZE(insn_forms); k++)
+		if (insn_forms[k].exitcode == exitcode)
+			f = &insn_forms[k];
+	if (f == NULL)
+		return -1;
+
+	while (i < n && i < INSN_MAX_LEN && insn_is_legacy_prefix(buf[i]))
+		i++;
+	/* REX (40-4F) only in 64-bit mode, and only right before the opcode. */
+	if (mode == INSN_MODE_64 && i < n && (buf[i] & 0xf0) == 0x40)
+		i++;
+	if (i + f->len > n || i + f->len > INSN_MAX_LEN)
+		return -1;
+	for (unsigned b = 0; b < f->len; b++) {
+		uint8_t want = f->bytes[b];
+
+		if (buf[i + b] == want)
+			continue;
+		if (b == f->len - 1u && f->alt != 0 && buf[i + b] == f->alt)
+			continue;
+		return -1;
+	}
+	return (int)(i + f->len);
+}

@@ -1,0 +1,255 @@
+/*
+ * svm.c - SVM bring-up on the host CPU and the virtual CPU's VMCB.
+ *
+ * APM Vol.2 15.4 (enabling SVM), 15.5 (VMRUN), 15.9-15.13 (intercepts),
+ * 15.20 (event injection), 15.25 (nested paging).
+ */
+#include "svm.h"
+#include "log.h"
+#include "pmm.h"
+#include "string.h"
+
+static struct svm_features svm_feat;
+
+/* Fn8000_000A EDX bits worth naming in the boot log. */
+static const struct {
+	uint32_t bit;
+	const char *name;
+} svm_feat_names[] = {
+	{ SVM_FEAT_NP,            "npt" },
+	{ SVM_FEAT_LBRV,          "lbrv" },
+	{ SVM_FEAT_SVML,          "svm-lock" },
+	{ SVM_FEAT_NRIPS,         "nrip-save" },
+	{ SVM_FEAT_TSCRATE,       "tsc-rate" },
+	{ SVM_FEAT_VMCBCLEAN,     "vmcb-clean" },
+	{ SVM_FEAT_FLUSHBYASID,   "flush-by-asid" },
+	{ SVM_FEAT_DECODEASSISTS, "decode-assists" },
+	{ SVM_FEAT_PAUSEFILTER,   "pause-filter" },
+	{ SVM_FEAT_AVIC,          "avic" },
+	{ SVM_FEAT_VMSAVE_VIRT,   "vmsave-virt" },
+	{ SVM_FEAT_VGIF,          "vgif" },
+};
+
+const struct svm_features *svm_features(void)
+{
+	return &svm_feat;
+}
+
+bool svm_has(uint32_t f)
+{
+	return (svm_feat.edx & f) != 0;
+}
+
+static void svm_log_features(void)
+{
+	char buf[192];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(svm_feat_names); i++) {
+		const char *n = svm_feat_names[i].name;
+		size_t nl = strlen(n);
+
+		if (!svm_has(svm_feat_names[i].bit))
+			continue;
+		if (len + nl + 2 >= sizeof(buf))
+			break;
+		if (len != 0)
+			buf[len++] = ' ';
+		memcpy(buf + len, n, nl);
+		len += nl;
+		buf[len] = '\0';
+	}
+	log_printf(LOG_INFO, "svm: revision %u, %u ASIDs, features: %s\n",
+		   (unsigned)svm_feat.revision, (unsigned)svm_feat.nasid,
+		   len ? buf : "(none)");
+	log_printf(LOG_INFO, "svm: next RIP from %s, instruction bytes from %s\n",
+		   svm_has(SVM_FEAT_NRIPS) ? "VMCB nRIP" : "our length decoder",
+		   svm_has(SVM_FEAT_DECODEASSISTS) ? "decode assists (NPF) or guest MMU"
+						   : "guest MMU walk");
+}
+
+int svm_init(void)
+{
+	uint32_t r[4];
+	hpa_t hsave;
+
+	/* APM Vol.2 15.4: CPUID Fn8000_0001 ECX.SVM says the CPU has SVM. */
+	svm_host_cpuid(0x80000000u, 0, r);
+	if (r[0] < 0x8000000au) {
+		log_printf(LOG_ERR, "svm: CPU has no SVM (max extended CPUID leaf 0x%x)\n", r[0]);
+		return -1;
+	}
+	svm_host_cpuid(0x80000001u, 0, r);
+	if (!(r[2] & CPUID_80000001_ECX_SVM)) {
+		log_printf(LOG_ERR, "svm: CPU has no SVM (CPUID Fn8000_0001 ECX.SVM = 0); "
+			   "under QEMU use -cpu max,+svm or -cpu host with KVM nested=1\n");
+		return -1;
+	}
+	/* APM Vol.2 15.30.1: VM_CR.SVMDIS set means the firmware locked SVM off. */
+	if (svm_rdmsr(MSR_VM_CR) & MSR_VM_CR_SVMDIS) {
+		log_printf(LOG_ERR, "svm: SVM is disabled by the firmware (VM_CR.SVMDIS = 1); "
+			   "enable \"SVM Mode\" in the BIOS setup\n");
+		return -1;
+	}
+
+	svm_host_cpuid(0x8000000au, 0, r);
+	svm_feat.revision = r[0] & 0xff;
+	svm_feat.nasid = r[1];
+	svm_feat.edx = r[3];
+	svm_log_features();
+	if (!svm_has(SVM_FEAT_NP)) {
+		log_printf(LOG_ERR, "svm: CPU has no nested paging (Fn8000_000A EDX.NP = 0)\n");
+		return -1;
+	}
+	if (svm_feat.nasid < 2) {
+		log_printf(LOG_ERR, "svm: CPU reports %u ASIDs, need at least 2\n",
+			   (unsigned)svm_feat.nasid);
+		return -1;
+	}
+
+	/* APM Vol.2 15.4: EFER.SVME, then the host save area (15.30.4). */
+	svm_wrmsr(MSR_EFER, svm_rdmsr(MSR_EFER) | X86_EFER_SVME);
+	hsave = pmm_alloc_page();
+	if (hsave == 0) {
+		log_printf(LOG_ERR, "svm: out of memory for the host save area\n");
+		return -1;
+	}
+	svm_wrmsr(MSR_VM_HSAVE_PA, hsave);
+	log_printf(LOG_INFO, "svm: enabled, EFER.SVME set, host save area at 0x%llx\n",
+		   (unsigned long long)hsave);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Virtual CPU */
+
+int svm_vcpu_init(struct svm_vcpu *vcpu, hpa_t ncr3)
+{
+	struct vmcb_ctrl *c;
+
+	memset(vcpu, 0, sizeof(*vcpu));
+	vcpu->vmcb_pa = pmm_alloc_page();
+	vcpu->host_save_pa = pmm_alloc_page();
+	vcpu->iopm_pa = pmm_alloc_pages(SVM_IOPM_PAGES, 1);
+	vcpu->msrpm_pa = pmm_alloc_pages(SVM_MSRPM_PAGES, 1);
+	if (vcpu->vmcb_pa == 0 || vcpu->host_save_pa == 0 || vcpu->iopm_pa == 0 ||
+	    vcpu->msrpm_pa == 0)
+		goto error;
+	vcpu->vmcb = hpa_to_hva(vcpu->vmcb_pa);
+
+	/*
+	 * Intercept every port and every MSR: a set bit means "intercept"
+	 * (APM Vol.2 15.10.1, 15.11). MSRs outside the three MSRPM ranges
+	 * always exit.
+	 */
+	memset(hpa_to_hva(vcpu->iopm_pa), 0xff, SVM_IOPM_PAGES * PAGE_SIZE);
+	memset(hpa_to_hva(vcpu->msrpm_pa), 0xff, SVM_MSRPM_PAGES * PAGE_SIZE);
+
+	c = &vcpu->vmcb->ctrl;
+	c->intercept_misc1 = VMCB_CTRL_INTERCEPT_INTR | VMCB_CTRL_INTERCEPT_NMI |
+			     VMCB_CTRL_INTERCEPT_CPUID | VMCB_CTRL_INTERCEPT_HLT |
+			     VMCB_CTRL_INTERCEPT_INVLPGA | VMCB_CTRL_INTERCEPT_IOIO_PROT |
+			     VMCB_CTRL_INTERCEPT_MSR_PROT | VMCB_CTRL_INTERCEPT_SHUTDOWN;
+	/* VMRUN must be intercepted or VMRUN fails its consistency check (15.5.1). */
+	c->intercept_misc2 = VMCB_CTRL_INTERCEPT_VMRUN | VMCB_CTRL_INTERCEPT_VMMCALL |
+			     VMCB_CTRL_INTERCEPT_VMLOAD | VMCB_CTRL_INTERCEPT_VMSAVE |
+			     VMCB_CTRL_INTERCEPT_STGI | VMCB_CTRL_INTERCEPT_CLGI |
+			     VMCB_CTRL_INTERCEPT_SKINIT;
+	/*
+	 * Machine checks belong to the host: intercept #MC (15.12) so that a
+	 * guest never sees one the hypervisor has not looked at.
+	 */
+	c->intercept_exc = BIT(18);
+	c->iopm_base_pa = vcpu->iopm_pa;
+	c->msrpm_base_pa = vcpu->msrpm_pa;
+	c->asid = SVM_GUEST_ASID;
+	/*
+	 * V_INTR_MASKING: the guest's RFLAGS.IF masks only virtual
+	 * interrupts; physical ones stay under the host's IF (15.21.1).
+	 */
+	c->v_intr = VMCB_CTRL_V_INTR_MASKING;
+	c->np_ctrl = VMCB_CTRL_NP_ENABLE;
+	c->n_cr3 = ncr3;
+	/* No VMCB clean bits: everything is reloaded on each VMRUN (15.15). */
+	c->clean = 0;
+	vcpu->first_run = true;
+	return 0;
+
+error:
+	log_printf(LOG_ERR, "svm: out of memory for the VMCB and permission maps\n");
+	return -1;
+}
+
+void svm_vcpu_run(struct svm_vcpu *vcpu)
+{
+	struct vmcb *v = vcpu->vmcb;
+
+	/*
+	 * One guest, one ASID and nested tables that do not change while it
+	 * runs: flushing the TLB once, on the first VMRUN, is enough. Without
+	 * flush-by-ASID only "flush all" (1) is a legal value (15.16.1).
+	 */
+	v->ctrl.tlb_ctrl = vcpu->first_run ? VMCB_CTRL_TLB_CTRL_FLUSH_ALL
+					   : VMCB_CTRL_TLB_CTRL_NOTHING;
+	vcpu->first_run = false;
+	v->state.rax = vcpu->gpr[X86_GPR_RAX];
+	v->state.rsp = vcpu->gpr[X86_GPR_RSP];
+	svm_world_switch(vcpu->gpr, vcpu->vmcb_pa, vcpu->host_save_pa);
+	vcpu->gpr[X86_GPR_RAX] = v->state.rax;
+	vcpu->gpr[X86_GPR_RSP] = v->state.rsp;
+}
+
+void svm_inject_exception(struct svm_vcpu *vcpu, uint8_t vector, bool has_error,
+			  uint32_t error)
+{
+	uint64_t ev = SHIFTIN(vector, VMCB_CTRL_EVENTINJ_VECTOR) |
+		      SHIFTIN(VMCB_CTRL_EVENTINJ_TYPE_EXC, VMCB_CTRL_EVENTINJ_TYPE) |
+		      VMCB_CTRL_EVENTINJ_V;
+
+	/* APM Vol.2 15.20: no error code in real mode, whatever the vector. */
+	if (has_error && (vcpu->vmcb->state.cr0 & X86_CR0_PE)) {
+		ev |= VMCB_CTRL_EVENTINJ_EV;
+		ev |= SHIFTIN(error, VMCB_CTRL_EVENTINJ_ERRORCODE);
+	}
+	vcpu->vmcb->ctrl.eventinj = ev;
+}
+
+void svm_inject_gp(struct svm_vcpu *vcpu)
+{
+	svm_inject_exception(vcpu, X86_EXC_GP, true, 0);
+}
+
+void svm_inject_ud(struct svm_vcpu *vcpu)
+{
+	svm_inject_exception(vcpu, X86_EXC_UD, false, 0);
+}
+
+static void svm_seg_get(const struct vmcb_seg *v, struct x86_segment *s)
+{
+	s->sel = v->sel;
+	s->attr = v->attr;
+	s->limit = v->limit;
+	s->base = v->base;
+}
+
+void svm_vcpu_get_state(const struct svm_vcpu *vcpu, struct x86_state *st)
+{
+	const struct vmcb_state *s = &vcpu->vmcb->state;
+
+	memcpy(st->gpr, vcpu->gpr, sizeof(st->gpr));
+	st->rip = s->rip;
+	st->rflags = s->rflags;
+	svm_seg_get(&s->es, &st->seg[X86_SEG_ES]);
+	svm_seg_get(&s->cs, &st->seg[X86_SEG_CS]);
+	svm_seg_get(&s->ss, &st->seg[X86_SEG_SS]);
+	svm_seg_get(&s->ds, &st->seg[X86_SEG_DS]);
+	svm_seg_get(&s->fs, &st->seg[X86_SEG_FS]);
+	svm_seg_get(&s->gs, &st->seg[X86_SEG_GS]);
+	st->cr0 = s->cr0;
+	st->cr2 = s->cr2;
+	st->cr3 = s->cr3;
+	st->cr4 = s->cr4;
+	st->efer = s->efer;
+	st->cpl = s->cpl;
+}

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""./run: build hv.elf, make a GRUB ISO and boot it in QEMU (see --help)."""
+
+import argparse
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'qemu'))
+import hvqemu  # noqa: E402
+
+EXIT_SETUP = 100      # set-up, configure, build or ISO step failed
+EXIT_QEMU_ERROR = 101  # QEMU did not start or died with an error
+EXIT_NO_STATUS = 102  # QEMU exited without a status (reset, power-off)
+EXIT_TIMEOUT = 103    # --timeout expired, QEMU killed
+EXIT_USAGE = 104      # bad ./run options
+
+HELP_EPILOG = """\
+exit status:
+  0..99   the status the hypervisor reported through isa-debug-exit
+          (0 = clean; 1-31 = a guest's own status; 32 panic, 33 guest
+          triple fault, 34 guest bad GPA, 35 guest error, 36 no SVM,
+          37 bad configuration: see hv/status.h)
+  100     set-up, configure, build or ISO creation failed
+  101     QEMU could not start or failed
+  102     QEMU exited without a status: the machine reset or powered off
+          (e.g. a triple fault in the hypervisor itself, with -no-reboot)
+  103     --timeout expired and QEMU was killed
+  104     bad command-line options
+
+The serial console is on this terminal (QEMU -serial mon:stdio): Ctrl-A X
+quits QEMU, Ctrl-A C switches to the QEMU monitor. A copy of the output is
+kept in BUILD/last-run.log.
+
+examples:
+  ./run                                   boot, print the boot summary, exit 0
+  ./run --hv-args "loglevel=debug"        more logging
+  ./run --mem 2048 --timeout 60
+  ./run --module build/guestlib/demo.bin "guest"   add a multiboot2 module
+  ./run --iso svmhv.iso                   only build the ISO (e.g. for a USB stick)
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        sys.stderr.write('run: error: %s\n' % message)
+        sys.exit(EXIT_USAGE)
+
+
+def parse_args(argv):
+    p = Parser(prog='./run', description=(
+        'Install missing Debian packages, configure and build hv.elf with Meson, '
+        'make a GRUB ISO and boot it in qemu-system-x86_64 -cpu max,+svm '
+        '(KVM only when the host can nest SVM, TCG otherwise).'),
+        epilog=HELP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--mem', type=int, default=512, metavar='MiB',
+                   help='RAM of the QEMU machine, -m (default 512)')
+    p.add_argument('--hv-args', default='', metavar='"..."',
+                   help='hypervisor command line (e.g. "loglevel=debug")')
+    p.add_argument('--module', nargs=2, action='append', default=[],
+                   metavar=('PATH', 'ARGS'),
+                   help='add a multiboot2 module with its command line ("" for none); repeatable')
+    p.add_argument('--iso', metavar='PATH',
+                   help='only build the ISO at PATH, do not boot it')
+    p.add_argument('--accel', choices=('kvm', 'tcg', 'auto'), default='auto',
+                   help='QEMU accelerator (default auto: kvm only if it can run SVM guests)')
+    p.add_argument('--timeout', type=float, default=0, metavar='SEC',
+                   help='kill QEMU after SEC seconds (default 0: no limit)')
+    p.add_argument('--build-dir', default=os.path.join(ROOT, 'build'), metavar='DIR',
+                   help='Meson build directory (default build/)')
+    p.add_argument('--no-setup', action='store_true',
+                   help='do not check/install Debian packages')
+    return p.parse_args(argv)
+
+
+def step(argv, what):
+    r = subprocess.run(argv, cwd=ROOT)
+    if r.returncode != 0:
+        sys.stderr.write('run: %s failed (exit %d): %s\n' % (what, r.returncode, ' '.join(argv)))
+        sys.exit(EXIT_SETUP)
+
+
+def build(args):
+    if not args.no_setup:
+        step([os.path.join(ROOT, 'scripts', 'setup.sh'), 'run'], 'package set-up')
+    if not os.path.exists(os.path.join(args.build_dir, 'build.ninja')):
+        step(['meson', 'setup', args.build_dir], 'meson setup')
+    step(['ninja', '-C', args.build_dir, '-j2', 'hv/hv.elf'], 'build')
+    return os.path.join(args.build_dir, 'hv', 'hv.elf')
+
+
+def boot(args, iso):
+    """Run QEMU with the serial console on this terminal; return ./run's exit code."""
+    argv = hvqemu.qemu_argv(iso, args.mem, args.accel, 'mon:stdio')
+    sys.stderr.write('run: %s\n' % ' '.join(argv))
+    logpath = os.path.join(args.build_dir, 'last-run.log')
+    out = bytearray()
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE)
+    deadline = time.monotonic() + args.timeout if args.timeout > 0 else None
+    timed_out = False
+    fd = p.stdout.fileno()
+    while True:
+        wait = None
+        if deadline is not None:
+            wait = deadline - time.monotonic()
+            if wait <= 0:
+                timed_out = True
+                p.send_signal(signal.SIGTERM)   # lets QEMU restore the terminal
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                break
+        ready, _, _ = select.select([fd], [], [], wait)
+        if not ready:
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        out += chunk
+        sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+    rc = p.wait()
+    text = out.decode('utf-8', 'replace').replace('\r\n', '\n')
+    try:
+        with open(logpath, 'w') as f:
+            f.write(text)
+    except OSError:
+        pass
+    if timed_out:
+        sys.stderr.write('\nrun: timeout after %g s, QEMU killed (exit %d)\n' %
+                         (args.timeout, EXIT_TIMEOUT))
+        return EXIT_TIMEOUT
+    status, reason = hvqemu.decode_exit(rc, text)
+    if reason == 'exit':
+        sys.stderr.write('\nrun: hypervisor status %d (%s)\n' % (status, hvqemu.status_name(status)))
+        return status if status < EXIT_SETUP else EXIT_QEMU_ERROR
+    if reason == 'reset':
+        sys.stderr.write('\nrun: QEMU exited without a status: the machine reset or powered off '
+                         '(exit %d)\n' % EXIT_NO_STATUS)
+        return EXIT_NO_STATUS
+    sys.stderr.write('\nrun: QEMU failed (QEMU exit code %d; exit %d)\n' % (rc, EXIT_QEMU_ERROR))
+    return EXIT_QEMU_ERROR
+
+
+def main(argv):
+    args = parse_args(argv)
+    args.build_dir = os.path.abspath(args.build_dir)
+    hv_elf = build(args)
+    mods = [(path, margs) for path, margs in args.module]
+    for path, _ in mods:
+        if not os.path.isfile(path):
+            sys.stderr.write('run: module %s: no such file\n' % path)
+            return EXIT_USAGE
+    iso = os.path.abspath(args.iso) if args.iso else os.path.join(args.build_dir, 'svmhv.iso')
+    try:
+        hvqemu.make_iso(hv_elf, iso, args.hv_args, mods)
+    except RuntimeError as e:
+        sys.stderr.write('run: %s\n' % e)
+        return EXIT_SETUP
+    if args.iso:
+        sys.stderr.write('run: ISO written to %s\n' % iso)
+        return 0
+    return boot(args, iso)
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""QEMU integration tests of the SVM core (issue 4).
+
+Each scenario boots hv.elf under QEMU (TCG, -cpu max,+svm: no NRIP-save,
+no decode assists) with one test guest, and turns what the serial log
+shows into TAP for meson: the guest's own "ok N"/"not ok N" lines are
+re-emitted as checks, then come checks on what the hypervisor reported
+(exit status, messages, the exit statistics line).
+
+usage: guest_test.py --hv HV_ELF [--bin-dir DIR] SCENARIO
+       guest_test.py --list
+"""
+
+import argparse
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'qemu'))
+import hvqemu  # noqa: E402
+
+# hv/status.h
+OK, SHUTDOWN, BADGPA, GUEST_ERROR, NO_SVM, BAD_CONFIG = 0, 33, 34, 35, 36, 37
+
+TIMEOUT = 60
+TAP_RE = re.compile(r'^(ok|not ok) (\d+)(?: - (.*))?$', re.M)
+PLAN_RE = re.compile(r'^1\.\.(\d+)$', re.M)
+STATS_RE = re.compile(r'^exit stats:(.*)$', re.M)
+HV_EXIT_RE = re.compile(r'^svmhv: exit status (\d+)$', re.M)
+NPF_RE = re.compile(r'guest accessed GPA (0x[0-9a-f]+) outside RAM and MMIO at RIP (0x[0-9a-f]+)')
+SHUTDOWN_RE = re.compile(r'guest shutdown \(triple fault\) at RIP (0x[0-9a-f]+)')
+HALT_RE = re.compile(r'guest halted at RIP (0x[0-9a-f]+)')
+TRACE_RE = re.compile(r'exit (\S+) rip=(0x[0-9a-f]+) info1=(0x[0-9a-f]+) info2=(0x[0-9a-f]+)')
+
+
+class Run:
+    """One boot and what it showed."""
+
+    def __init__(self, args, cmdline, modules=(), mem_mib=256):
+        self.cmdline = cmdline
+        self.res = hvqemu.boot(args.hv, cmdline, modules, mem_mib=mem_mib,
+                               timeout=TIMEOUT, accel='tcg')
+        self.text = self.res.serial
+        self.status = self._status()
+
+    def _status(self):
+        """The HV_STATUS_* from QEMU's exit code ((s << 1) | 1)."""
+        r = self.res
+        if r.status is not None:
+            return r.status
+        # hvqemu refuses rc 1 (status 0) without the banner; the
+        # hypervisor's own last line also says how it ended.
+        if r.qemu_rc is not None and r.qemu_rc > 0 and r.qemu_rc & 1 and \
+                HV_EXIT_RE.search(self.text):
+            return r.qemu_rc >> 1
+        return None
+
+    def stats(self):
+        """The exit statistics line as a dict NAME -> count (None if absent)."""
+        m = STATS_RE.findall(self.text)
+        if len(m) != 1:
+            return None
+        out = {}
+        for word in m[0].split():
+            name, _, count = word.partition('=')
+            out[name] = int(count)
+        return out
+
+    def tail(self, n=25):
+        return '\n'.join(self.text.rstrip().splitlines()[-n:])
+
+
+def check_common(t, run, want_status, what):
+    """Status, the hypervisor's own final line, and a single stats line."""
+    t.ok(run.res.reason in ('exit', 'qemu-error') and run.status is not None,
+         '%s: QEMU ended through isa-debug-exit' % what,
+         'reason %s, rc %r\n%s' % (run.res.reason, run.res.qemu_rc, run.tail()))
+    t.is_(run.status, want_status, '%s: exit status %s' % (what, hvqemu.status_name(want_status)))
+    m = HV_EXIT_RE.findall(run.text)
+    t.ok(len(m) == 1 and int(m[0]) == run.status,
+         '%s: hypervisor reports the same status it exits with' % what,
+         'printed %r, QEMU says %r' % (m, run.status))
+
+
+def check_guest_tap(t, run, what, min_checks):
+    """Re-emit the guest's TAP results; check its plan was met."""
+    results = TAP_RE.findall(run.text)
+    plans = PLAN_RE.findall(run.text)
+    for i, (verdict, num, name) in enumerate(results):
+        t.ok(verdict == 'ok' and int(num) == i + 1,
+             '%s guest: %s' % (what, name or '(unnamed)'),
+             'guest line: %s %s - %s' % (verdict, num, name))
+    t.ok(len(plans) == 1 and int(plans[0]) == len(results),
+         '%s guest: plan 1..%s matches %d results' % (what, plans[0] if plans else '?', len(results)),
+         run.tail())
+    t.ok(len(results) >= min_checks,
+         '%s guest: at least %d checks ran (%d)' % (what, min_checks, len(results)))
+    return results
+
+
+# ---------------------------------------------------------------------------
+# Scenarios: each returns nothing, records checks in t.
+
+def sc_demo(t, args):
+    """No options: the demo guest runs (acceptance: ./run with no options)."""
+    run = Run(args, '')
+    check_common(t, run, OK, 'demo')
+    t.ok('vm: starting guest "demo"' in run.text, 'demo: default guest is "demo"')
+    t.ok(re.search(r'^Hello from the demo guest!$', run.text, re.M),
+         'demo: greeting printed at column 0 (whole line)', run.tail())
+    t.ok(re.search(r'^demo: running in 64-bit long', run.text, re.M),
+         'demo: guest reports its CPU mode')
+    t.ok('demo: hypervisor signature "BareMetalSVM"' in run.text,
+         'demo: guest sees the hypervisor signature leaf')
+    s = run.stats() or {}
+    t.ok(s.get('CPUID', 0) >= 1 and s.get('IOIO', 0) >= 1,
+         'demo: exit stats count CPUID and IOIO exits', repr(s))
+
+
+def make_mode(mode):
+    def sc(t, args):
+        run = Run(args, 'guest=mode_' + mode)
+        what = 'mode_' + mode
+        check_common(t, run, OK, what)
+        results = check_guest_tap(t, run, what, 25)
+        names = ' | '.join(n for _, _, n in results)
+        # Acceptance 2, 3, 5 must be among the guest's own checks.
+        for needle in ('hypervisor bit', 'BareMetalSVM', 'SVM bit hidden',
+                       'TSC readable and increasing', 'NB_CFG', 'unknown MSR',
+                       'EFER', 'VMRUN raises #UD', 'VMLOAD raises #UD',
+                       'VMSAVE raises #UD', 'STGI raises #UD', 'CLGI raises #UD',
+                       'SKINIT raises #UD', 'vmmcall unknown function'):
+            t.ok(needle in names, '%s: guest checked "%s"' % (what, needle))
+        s = run.stats() or {}
+        t.ok(s.get('CPUID', 0) >= 3, '%s: CPUID exits counted' % what, repr(s))
+        t.ok(s.get('MSR', 0) >= 8, '%s: MSR exits counted' % what, repr(s))
+        t.is_(s.get('VMMCALL'), 2, '%s: VMMCALL exits (ping + unknown)' % what)
+        if mode == 'real':
+            # SVM instructions are #UD in real mode before any intercept check.
+            t.ok('VMRUN' not in s, 'real mode: VMRUN faults before its intercept', repr(s))
+        else:
+            for name in ('VMRUN', 'VMLOAD', 'VMSAVE', 'STGI', 'CLGI', 'SKINIT', 'INVLPGA'):
+                t.is_(s.get(name), 1, '%s: %s intercepted once, #UD injected' % (what, name))
+        t.ok(not re.search(r'unhandled exit|VMCB dump', run.text),
+             '%s: no unhandled exit' % what)
+    return sc
+
+
+def sc_exitcount(t, args):
+    """Acceptance 6: exact counts for 10 CPUID, 7 OUT, 1 HLT."""
+    run = Run(args, 'guest=exitcount')
+    check_common(t, run, OK, 'exitcount')
+    t.is_(run.stats(), {'CPUID': 10, 'IOIO': 7, 'HLT': 1}, 'exitcount: exact exit statistics')
+    t.ok(HALT_RE.search(run.text), 'exitcount: "guest halted" reported')
+
+
+def sc_exittrace(t, args):
+    """loglevel=debug: one trace line per exit, matching the statistics."""
+    run = Run(args, 'guest=exitcount loglevel=debug')
+    check_common(t, run, OK, 'exittrace')
+    trace = TRACE_RE.findall(run.text)
+    names = [n for n, _, _, _ in trace]
+    t.is_(len(trace), 18, 'exittrace: 18 trace lines')
+    t.is_((names.count('CPUID'), names.count('IOIO'), names.count('HLT')), (10, 7, 1),
+          'exittrace: trace names match the exits')
+    io = [tr for tr in trace if tr[0] == 'IOIO']
+    t.ok(all((int(i1, 16) >> 16) == 0x80 and int(i2, 16) > int(rip, 16) for _, rip, i1, i2 in io),
+         'exittrace: IOIO info1 names port 0x80, info2 is the next RIP', repr(io))
+    t.is_(run.stats(), {'CPUID': 10, 'IOIO': 7, 'HLT': 1}, 'exittrace: statistics unchanged')
+
+
+def sc_module(t, args):
+    """A raw flat binary given as a multiboot2 module tagged "guest"."""
+    path = os.path.join(args.bin_dir, 'exitcount.bin')
+    run = Run(args, '', modules=[(path, 'guest')])
+    check_common(t, run, OK, 'module')
+    t.ok('vm: guest "module"' in run.text, 'module: guest loaded from the module')
+    t.is_(run.stats(), {'CPUID': 10, 'IOIO': 7, 'HLT': 1}, 'module: the module ran (exact stats)')
+
+
+def sc_badgpa(t, args):
+    """Acceptance 4: GPA past RAM -> clean report with GPA and RIP, distinct status."""
+    # mem=129M: ram_top = 0x8100000 is exactly the first probe at or above
+    # it (probes are at 1 MiB + k * 2 MiB) and RAM ends 1 MiB past a 2 MiB
+    # boundary, so the NPT's 4 KiB tail mapping is exercised too.
+    for mem, ram_top in (('129M', 0x8100000), ('100M', 0x6400000)):
+        run = Run(args, 'guest=badgpa mem=' + mem, mem_mib=512)
+        what = 'badgpa mem=%s' % mem
+        check_common(t, run, BADGPA, what)
+        m = re.search(r'^probe ram_top=(0x[0-9a-f]+)$', run.text, re.M)
+        t.ok(m and int(m.group(1), 16) == ram_top, '%s: guest sees ram_top 0x%x' % (what, ram_top),
+             m.group(0) if m else run.tail())
+        npf = NPF_RE.findall(run.text)
+        want = ((ram_top - 0x100000 + 0x1fffff) & ~0x1fffff) + 0x100000
+        t.ok(len(npf) == 1 and int(npf[0][0], 16) == want,
+             '%s: reported GPA is the first probe at/above ram_top (0x%x)' % (what, want),
+             repr(npf))
+        if mem == '129M':
+            t.ok(npf and int(npf[0][0], 16) == ram_top, '%s: reported GPA == ram_top' % what)
+        t.ok(npf and int(npf[0][1], 16) >= 0x10000, '%s: report names the guest RIP' % what)
+        probes = [int(p, 16) for p in re.findall(r'^probe (0x[0-9a-f]+)$', run.text, re.M)]
+        t.ok(probes and probes[-1] == want and all(p < ram_top for p in probes[:-1]),
+             '%s: every probe below ram_top succeeded' % what, repr(probes))
+        t.ok('badgpa: FAIL' not in run.text, '%s: guest never read past RAM' % what)
+        t.is_((run.stats() or {}).get('NPF'), 1, '%s: one NPF exit' % what)
+
+
+def sc_hvleak(t, args):
+    """Acceptance 4: hypervisor memory (canary-filled) never visible in guest RAM."""
+    run = Run(args, 'guest=hvleak leakcanary', mem_mib=512)
+    check_common(t, run, OK, 'hvleak')
+    m = re.search(r'leakcanary: "HVSECRET" planted in (\d+) KiB', run.text)
+    t.ok(m and int(m.group(1)) >= 128 * 1024,
+         'hvleak: canary planted in >= 128 MiB of host memory', m.group(0) if m else '')
+    check_guest_tap(t, run, 'hvleak', 2)
+
+
+def sc_triplefault(t, args):
+    """Acceptance 5: triple fault -> guest shutdown report, distinct status."""
+    run = Run(args, 'guest=triplefault')
+    check_common(t, run, SHUTDOWN, 'triplefault')
+    t.ok(SHUTDOWN_RE.search(run.text), 'triplefault: "guest shutdown (triple fault) at RIP" reported')
+    t.is_((run.stats() or {}).get('SHUTDOWN'), 1, 'triplefault: one SHUTDOWN exit')
+    t.ok('PANIC' not in run.text, 'triplefault: no hypervisor panic')
+
+
+def sc_badconfig(t, args):
+    """Bad guest= / mem= -> clear error and HV_STATUS_BAD_CONFIG."""
+    run = Run(args, 'guest=nosuchguest')
+    check_common(t, run, BAD_CONFIG, 'unknown guest')
+    t.ok('unknown guest "nosuchguest"' in run.text, 'unknown guest: named in the error')
+    m = re.search(r'built-in guests:(.*)$', run.text, re.M)
+    listed = m.group(1).split() if m else []
+    t.ok(all(g in listed for g in ('demo', 'mode_long', 'exitcount')),
+         'unknown guest: available names listed', repr(listed))
+    for mem, why, msg in (('1M', 'too small', r'vm: mem=1024 KiB is out of range'),
+                          ('1G', 'larger than the host', r'vm: cannot allocate 1024 MiB'),
+                          ('4G', 'above the MMIO hole', r'vm: mem=4194304 KiB is out of range')):
+        run = Run(args, 'mem=' + mem)
+        check_common(t, run, BAD_CONFIG, 'mem=%s (%s)' % (mem, why))
+        t.ok(re.search(msg, run.text), 'mem=%s: clear error message' % mem, run.tail(5))
+        t.ok('vm: starting guest' not in run.text, 'mem=%s: no guest started' % mem)
+
+
+SCENARIOS = {
+    'demo': sc_demo,
+    'mode_real': make_mode('real'),
+    'mode_pm32': make_mode('pm32'),
+    'mode_pae': make_mode('pae'),
+    'mode_long': make_mode('long'),
+    'exitcount': sc_exitcount,
+    'exittrace': sc_exittrace,
+    'module': sc_module,
+    'badgpa': sc_badgpa,
+    'hvleak': sc_hvleak,
+    'triplefault': sc_triplefault,
+    'badconfig': sc_badconfig,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--hv')
+    ap.add_argument('--bin-dir', default='.')
+    ap.add_argument('--list', action='store_true')
+    ap.add_argument('scenario', nargs='?')
+    args = ap.parse_args()
+    if args.list:
+        print('\n'.join(SCENARIOS))
+        return 0
+    t = hvqemu.Tap()
+    if args.scenario not in SCENARIOS or not args.hv:
+        return t.bail('unknown scenario %r or no --hv' % args.scenario)
+    try:
+        SCENARIOS[args.scenario](t, args)
+    except (RuntimeError, OSError) as e:
+        return t.bail('%s: %s' % (args.scenario, e))
+    return t.done()
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""hvqemu - boot hv.elf under QEMU from a GRUB ISO and report what happened.
+
+Python 3 standard library only. Used by ./run, tests/qemu/ and tests/guests/.
+Import it from a test script with:
+
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'qemu'))
+    import hvqemu
+
+API (keep it small):
+
+    boot(hv_elf, cmdline='', modules=(), mem_mib=512, timeout=60, accel=None)
+        -> Result
+        Build a temporary ISO (make_iso) and boot it once (run_iso).
+
+    make_iso(hv_elf, iso_path, cmdline='', modules=())
+        grub-mkrescue an ISO: grub.cfg uses the serial terminal, timeout 0,
+        `multiboot2 /boot/hv.elf CMDLINE` and one `module2 /boot/NAME ARGS`
+        per module. modules is a list of (path, args) pairs, NAME is the
+        file's base name (made unique). CMDLINE and ARGS are written into
+        grub.cfg as they are: GRUB's quoting rules apply ("a b" is one
+        argument; GRUB passes it on as "a b" with the quotes).
+
+    run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=())
+        -> Result
+        Boot an ISO made by make_iso. Use this to boot one ISO several
+        times (e.g. with different -m): one grub-mkrescue per test.
+
+    Result fields:
+        status   the HV_STATUS_* the hypervisor wrote to isa-debug-exit
+                 (0 = clean), or None if QEMU ended any other way
+        reason   'exit' (status is valid), 'timeout', 'reset' (QEMU exited
+                 0: the machine reset or powered off, e.g. a triple fault
+                 in the hypervisor under -no-reboot), 'qemu-error'
+        serial   everything written to COM1 (firmware + GRUB + hypervisor)
+        hv_text  serial from the hypervisor's banner on ('' if none)
+        elapsed  seconds from QEMU start to its exit
+        qemu_rc, stderr   raw QEMU exit code and standard error
+
+    qemu_argv(iso_path, mem_mib=512, accel=None, serial='file:PATH')
+        the QEMU command line (./run uses it with serial 'mon:stdio')
+    decode_exit(rc, serial_text) -> (status, reason)
+    pick_accel(accel=None) -> 'kvm' or 'tcg'; kvm_svm_usable() -> bool
+
+    Tap: a tiny TAP producer for meson's protocol: 'tap'.
+        t = Tap(); t.ok(cond, name, diag=''); t.is_(got, want, name)
+        t.diag(text); sys.exit(t.done())   # prints the plan, returns 0/1
+
+Exit status encoding: hv_exit(s) writes s to port 0xf4, QEMU exits with
+(s << 1) | 1. A QEMU that could not start also exits with 1, which would
+decode as status 0: decode_exit only believes rc 1 if the hypervisor's
+banner is in the serial output.
+"""
+
+import collections
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+BANNER_RE = re.compile(r'^svmhv \S+ \(\S*\)', re.M)
+QEMU = 'qemu-system-x86_64'
+DEBUG_EXIT_PORT = 0xf4
+
+# Mirror of hv/status.h, for messages.
+STATUS_NAMES = {
+    0: 'OK', 32: 'PANIC', 33: 'GUEST_SHUTDOWN', 34: 'GUEST_BADGPA',
+    35: 'GUEST_ERROR', 36: 'NO_SVM', 37: 'BAD_CONFIG',
+}
+HV_STATUS_OK = 0
+HV_STATUS_PANIC = 32
+
+Result = collections.namedtuple(
+    'Result', 'status reason serial hv_text elapsed qemu_rc stderr')
+
+
+def status_name(status):
+    """Readable name of an HV_STATUS_* value."""
+    if status is None:
+        return 'none'
+    if 1 <= status <= 31:
+        return 'guest status %d' % status
+    return STATUS_NAMES.get(status, 'status %d' % status)
+
+
+def kvm_svm_usable():
+    """True if KVM can run a guest that itself uses SVM: the host CPU has
+    SVM, kvm_amd is loaded with nesting enabled, and /dev/kvm opens.
+    A /dev/kvm alone proves nothing (e.g. an Intel host, or nested=0)."""
+    try:
+        with open('/proc/cpuinfo') as f:
+            flags = next((l for l in f if l.startswith('flags')), '')
+        if 'svm' not in flags.split(':', 1)[-1].split():
+            return False
+        with open('/sys/module/kvm_amd/parameters/nested') as f:
+            if f.read().strip() not in ('1', 'Y', 'y'):
+                return False
+        fd = os.open('/dev/kvm', os.O_RDWR)
+        os.close(fd)
+        return True
+    except OSError:
+        return False
+
+
+def pick_accel(accel=None):
+    """'kvm' or 'tcg'. accel=None (or 'auto') picks KVM only if usable."""
+    if accel in (None, '', 'auto'):
+        return 'kvm' if kvm_svm_usable() else 'tcg'
+    if accel not in ('kvm', 'tcg'):
+        raise ValueError('accel must be kvm, tcg or auto, not %r' % accel)
+    return accel
+
+
+GRUB_CFG = """\
+serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1
+terminal_input serial console
+terminal_output serial console
+set timeout=0
+set default=0
+menuentry "svmhv" {{
+\tmultiboot2 /boot/hv.elf {cmdline}
+{modules}\tboot
+}}
+"""
+
+
+def make_iso(hv_elf, iso_path, cmdline='', modules=()):
+    """Build a bootable ISO at iso_path. Raises RuntimeError on failure."""
+    with tempfile.TemporaryDirectory(prefix='hviso-') as root:
+        bootdir = os.path.join(root, 'boot')
+        os.makedirs(os.path.join(bootdir, 'grub'))
+        shutil.copyfile(hv_elf, os.path.join(bootdir, 'hv.elf'))
+        lines = []
+        used = {'hv.elf', 'grub'}
+        for path, args in modules:
+            name = os.path.basename(path) or 'module'
+            base, n = name, 1
+            while name in used:
+                n += 1
+                name = '%s.%d' % (base, n)
+            used.add(name)
+            shutil.copyfile(path, os.path.join(bootdir, name))
+            lines.append('\tmodule2 /boot/%s %s\n' % (name, args or ''))
+        with open(os.path.join(bootdir, 'grub', 'grub.cfg'), 'w') as f:
+            f.write(GRUB_CFG.format(cmdline=cmdline or '', modules=''.join(lines)))
+        p = subprocess.run(['grub-mkrescue', '-o', iso_path, root],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True)
+        if p.returncode != 0 or not os.path.exists(iso_path):
+            raise RuntimeError('grub-mkrescue failed (%d):\n%s' % (p.returncode, p.stdout))
+    return iso_path
+
+
+def qemu_argv(iso_path, mem_mib=512, accel=None, serial=None, extra_args=()):
+    """QEMU command line for an ISO. serial: a QEMU -serial value."""
+    accel = pick_accel(accel)
+    argv = [QEMU, '-accel', accel, '-cpu', 'max,+svm', '-m', str(int(mem_mib)),
+            '-nographic', '-display', 'none', '-no-reboot', '-nic', 'none',
+            '-device', 'isa-debug-exit,iobase=0x%x,iosize=1' % DEBUG_EXIT_PORT,
+            '-boot', 'd', '-cdrom', iso_path]
+    if serial is not None:
+        argv += ['-serial', serial]
+    if serial is None or not serial.startswith('mon:'):
+        argv += ['-monitor', 'none']
+    return argv + list(extra_args)
+
+
+def decode_exit(rc, serial_text):
+    """(status, reason) from QEMU's exit code; see the module docstring."""
+    if rc is None:
+        return None, 'timeout'
+    if rc == 0:
+        return None, 'reset'
+    if rc > 0 and rc & 1:
+        if rc == 1 and not BANNER_RE.search(serial_text or ''):
+            return None, 'qemu-error'
+        return rc >> 1, 'exit'
+    return None, 'qemu-error'
+
+
+def hv_part(serial_text):
+    """The serial output from the hypervisor's banner on."""
+    m = BANNER_RE.search(serial_text)
+    return serial_text[m.start():] if m else ''
+
+
+def run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=()):
+    """Boot iso_path once; return a Result."""
+    with tempfile.TemporaryDirectory(prefix='hvrun-') as tmp:
+        log = os.path.join(tmp, 'serial.log')
+        argv = qemu_argv(iso_path, mem_mib, accel, 'file:' + log, extra_args)
+        start = time.monotonic()
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            out, err = p.communicate(timeout=timeout)
+            rc = p.returncode
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+            rc = None
+        elapsed = time.monotonic() - start
+        try:
+            with open(log, 'rb') as f:
+                serial = f.read().decode('utf-8', 'replace')
+        except OSError:
+            serial = ''
+    serial = serial.replace('\r\n', '\n')
+    status, reason = decode_exit(rc, serial)
+    return Result(status, reason, serial, hv_part(serial), elapsed, rc,
+                  (err or b'').decode('utf-8', 'replace'))
+
+
+def boot(hv_elf, cmdline='', modules=(), mem_mib=512, timeout=60, accel=None):
+    """Make a temporary ISO for hv_elf and boot it once; return a Result."""
+    with tempfile.TemporaryDirectory(prefix='hvboot-') as tmp:
+        iso = make_iso(hv_elf, os.path.join(tmp, 'hv.iso'), cmdline, modules)
+        return run_iso(iso, mem_mib, timeout, accel)
+
+
+class Tap:
+    """Minimal TAP 13 output: one 'ok N - name' line per check, the plan
+    at the end (meson accepts a trailing plan)."""
+
+    def __init__(self, out=None):
+        self.out = out or sys.stdout
+        self.n = 0
+        self.failed = 0
+        self.out.write('TAP version 13\n')
+
+    def _line(self, s):
+        self.out.write(s + '\n')
+        self.out.flush()
+
+    def diag(self, text):
+        for l in str(text).splitlines() or ['']:
+            self._line('# ' + l)
+
+    def ok(self, cond, name, diag=''):
+        self.n += 1
+        name = str(name).replace('#', '\\#').replace('\n', ' ')
+        self._line('%s %d - %s' % ('ok' if cond else 'not ok', self.n, name))
+        if not cond:
+            self.failed += 1
+            if diag:
+                self.diag(diag)
+        return bool(cond)
+
+    def is_(self, got, want, name):
+        return self.ok(got == want, name, 'wanted %r, got %r' % (want, got))
+
+    def bail(self, reason):
+        self._line('Bail out! ' + str(reason).replace('\n', ' '))
+        return 1
+
+    def done(self):
+        """Print the plan; return the process exit code (0 if all passed)."""
+        self._line('1..%d' % self.n)
+        return 1 if self.failed or self.n == 0 else 0

@@ -1,0 +1,647 @@
+/*
+ * x86_mmu.c - guest MMU: segmentation (logical -> linear), the guest page
+ * walk (linear -> guest-physical), guest virtual memory access and
+ * instruction fetch.
+ *
+ * Intel SDM Vol.3 chapters 3-5 (segmentation, paging, protection), AMD APM
+ * Vol.2 chapters 4-5. What is and is not modelled is listed in x86_mmu.h.
+ */
+#include "x86_mmu.h"
+
+/* ------------------------------------------------------------------------ */
+/* Paging-structure entries (SDM Vol.3 4.3 Table 4-4..4-6, 4.4 Tables
+ * 4-8..4-11, 4.5 Tables 4-14..4-20; APM Vol.2 5.3-5.4). 32-bit entries
+ * use the low half of the same masks. */
+
+#define X86_PTE_P    BIT(0)
+#define X86_PTE_RW   BIT(1)
+#define X86_PTE_US   BIT(2)
+#define X86_PTE_A    BIT(5)
+#define X86_PTE_D    BIT(6)
+#define X86_PTE_PS   BIT(7)     /* PDE/PDPTE: maps a large page */
+#define X86_PTE_XD   BIT(63)    /* execute disable, with EFER.NXE */
+
+#define X86_PTE32_FRAME     BITS(31, 12)
+#define X86_PDE32_4M_FRAME  BITS(31, 22)
+#define X86_PDE32_4M_HI     BITS(20, 13)   /* PSE-36: PA bits 39:32 */
+#define X86_PTE64_FRAME     BITS(51, 12)
+
+/* CR3 table base (SDM Vol.3 4.3, 4.4.1, 4.5.2; APM Vol.2 5.2.1). */
+#define X86_CR3_32_BASE     BITS(31, 12)
+#define X86_CR3_PAE_BASE    BITS(31, 5)    /* PDPT is 32-byte aligned */
+#define X86_CR3_64_BASE     BITS(51, 12)
+
+/* PAE PDPTE reserved bits besides 63:MAXPHYADDR (SDM Vol.3 Table 4-8). */
+#define X86_PDPTE_PAE_RSVD  (BITS(2, 1) | BITS(8, 5))
+
+#define X86_MAXPHYADDR_DEFAULT 52
+
+enum x86_pgmode {
+	X86_PG_NONE,            /* CR0.PG = 0: linear == physical */
+	X86_PG_32,              /* 32-bit paging: 2 levels of 1024 */
+	X86_PG_PAE,             /* PAE: 4 PDPTEs + 2 levels of 512 */
+	X86_PG_4L,              /* 4-level: 4 levels of 512 */
+	X86_PG_5L,              /* 5-level (CR4.LA57): 5 levels of 512 */
+};
+
+static enum x86_pgmode
+x86_mmu_mode(const struct x86_state *st)
+{
+	if (!(st->cr0 & X86_CR0_PG))
+		return X86_PG_NONE;
+	if (!(st->cr4 & X86_CR4_PAE))
+		return X86_PG_32;
+	if (!(st->efer & X86_EFER_LMA))
+		return X86_PG_PAE;
+	return (st->cr4 & X86_CR4_LA57) ? X86_PG_5L : X86_PG_4L;
+}
+
+/* Canonical: bits 63..va_bits-1 all equal (SDM Vol.1 3.3.7.1). */
+static bool
+x86_mmu_canonical(gva_t la, unsigned va_bits)
+{
+	unsigned sh = 64 - va_bits;
+
+	return (gva_t)((int64_t)(la << sh) >> sh) == la;
+}
+
+/* Width of a long-mode linear address: 57 with CR4.LA57, else 48. */
+static unsigned
+x86_mmu_va_bits(const struct x86_state *st)
+{
+	return (st->cr4 & X86_CR4_LA57) ? 57 : 48;
+}
+
+static void
+x86_mmu_exc(struct x86_exception *exc, uint8_t vector, uint32_t error,
+	    gva_t cr2)
+{
+	exc->vector = vector;
+	exc->has_error = true;
+	exc->error = error;
+	exc->cr2 = cr2;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Segmentation */
+
+int
+x86_seg_linear(const struct x86_state *st, enum x86_seg seg, uint64_t off,
+	       unsigned size, unsigned acc, unsigned addrsize, gva_t *la,
+	       struct x86_exception *exc)
+{
+	const struct x86_segment *s;
+	uint8_t vec = (seg == X86_SEG_SS) ? X86_EXC_SS : X86_EXC_GP;
+	uint64_t last, type;
+
+	if ((unsigned)seg >= X86_SEG_COUNT)
+		goto fault;
+	s = &st->seg[seg];
+	if (size == 0)
+		size = 1;
+	if (addrsize == 2)
+		off &= 0xffff;
+	else if (addrsize == 4)
+		off &= 0xffffffff;
+
+	/*
+	 * Real mode and virtual-8086 mode: base + offset (SDM Vol.3 20.1.1).
+	 * The hidden limit is not checked, so state with a zero limit (as a
+	 * hand-filled test state may have) still works; a linear address
+	 * outside long mode has 32 bits.
+	 */
+	if (!(st->cr0 & X86_CR0_PE) || (st->rflags & X86_RFLAGS_VM)) {
+		*la = (s->base + off) & 0xffffffff;
+		return 0;
+	}
+
+	/*
+	 * 64-bit mode: CS, DS, ES and SS have base 0 and no limit; FS and GS
+	 * keep their base; every byte must be canonical (SDM Vol.3 3.2.4,
+	 * 5.3.1; APM Vol.2 4.12.2), else #SS(0) for SS, #GP(0) otherwise.
+	 */
+	if ((st->efer & X86_EFER_LMA) &&
+	    (st->seg[X86_SEG_CS].attr & X86_SEGATTR_L)) {
+		unsigned vb = x86_mmu_va_bits(st);
+		gva_t first = off;
+
+		if (seg == X86_SEG_FS || seg == X86_SEG_GS)
+			first += s->base;
+		if (!x86_mmu_canonical(first, vb) ||
+		    !x86_mmu_canonical(first + (size - 1), vb))
+			goto fault;
+		*la = first;
+		return 0;
+	}
+
+	/*
+	 * Protected and compatibility mode (SDM Vol.3 5.3 limit checking,
+	 * 5.4.1 type checking; APM Vol.2 4.11). A null or not-present
+	 * segment (P=0) and a system segment (S=0) are unusable.
+	 */
+	if (!(s->attr & X86_SEGATTR_P) || !(s->attr & X86_SEGATTR_S))
+		goto fault;
+	type = SHIFTOUT(s->attr, X86_SEGATTR_TYPE);
+	if (type & 0x8) {
+		/* code: never writable, readable only with R (bit 1) */
+		if ((acc & X86_ACC_WRITE) ||
+		    (!(acc & X86_ACC_EXEC) && !(type & 0x2)))
+			goto fault;
+	} else {
+		/* data: not executable, writable only with W (bit 1) */
+		if ((acc & X86_ACC_EXEC) ||
+		    ((acc & X86_ACC_WRITE) && !(type & 0x2)))
+			goto fault;
+	}
+
+	last = off + (size - 1);
+	if (!(type & 0x8) && (type & 0x4)) {
+		/* expand-down: valid offsets are limit+1 .. 0xffff/0xffffffff */
+		uint64_t upper = (s->attr & X86_SEGATTR_DB) ? 0xffffffff : 0xffff;
+
+		if (off <= s->limit || last > upper)
+			goto fault;
+	} else if (last > s->limit) {
+		goto fault;
+	}
+	*la = (s->base + off) & 0xffffffff;
+	return 0;
+
+fault:
+	x86_mmu_exc(exc, vec, 0, 0);
+	return X86_MMU_FAULT;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The page walker */
+
+/*
+ * A linear address is cut into table indexes and a page offset. The walk
+ * starts at the table CR3 points to and uses one index per level; an
+ * entry with PS=1 at the PD level (4/5-level: also the PDPT level) ends
+ * the walk early and the remaining index bits join the offset.
+ *
+ * 32-bit paging (SDM Vol.3 4.3):
+ *   31      22 21      12 11          0
+ *  +----------+----------+-------------+
+ *  |  PD (10) |  PT (10) | offset (12) |    4 KiB page
+ *  +----------+----------+-------------+
+ *  |  PD (10) |     offset (22)        |    4 MiB page (CR4.PSE, PDE.PS)
+ *  +----------+------------------------+
+ *
+ * PAE paging (SDM Vol.3 4.4), CR3[31:5] -> 4 PDPTEs:
+ *   31 30 29     21 20     12 11          0
+ *  +-----+---------+---------+-------------+
+ *  |PDPT |  PD (9) |  PT (9) | offset (12) |  4 KiB page
+ *  +-----+---------+---------+-------------+
+ *  |PDPT |  PD (9) |    offset (21)        |  2 MiB page (PDE.PS)
+ *  +-----+---------+-----------------------+
+ *
+ * 4-level and 5-level paging (SDM Vol.3 4.5), CR3[51:12]:
+ *   63  57 56   48 47   39 38   30 29   21 20   12 11          0
+ *  +------+-------+-------+-------+-------+-------+-------------+
+ *  | sign | PML5  | PML4  | PDPT  |  PD   |  PT   | offset (12) |
+ *  +------+-------+-------+-------+-------+-------+-------------+
+ *   sign: copies of bit 47 (bit 56 with LA57); PML5 only with LA57.
+ *   2 MiB page: PDE.PS=1, offset = bits 20:0;
+ *   1 GiB page: PDPTE.PS=1, offset = bits 29:0.
+ *   CR4.PSE does not matter in these modes.
+ *
+ * Levels are numbered from the bottom: 0 = PT, 1 = PD, 2 = PDPT,
+ * 3 = PML4, 4 = PML5.
+ */
+#define X86_WALK_MAXLEVELS 5
+
+struct x86_walk {
+	enum x86_pgmode mode;
+	unsigned maxphy;                        /* MAXPHYADDR */
+	unsigned n;                             /* entries used */
+	gpa_t pte_gpa[X86_WALK_MAXLEVELS];
+	uint64_t pte[X86_WALK_MAXLEVELS];
+	unsigned lvl[X86_WALK_MAXLEVELS];
+	bool w, u, nx;                          /* rights, all levels */
+};
+
+/* Bit position of the lowest linear-address bit that indexes level lvl. */
+static unsigned
+x86_walk_shift(enum x86_pgmode mode, unsigned lvl)
+{
+	return 12 + (mode == X86_PG_32 ? 10 : 9) * lvl;
+}
+
+static unsigned
+x86_walk_index(enum x86_pgmode mode, gva_t la, unsigned lvl)
+{
+	uint64_t mask = (mode == X86_PG_32) ? 0x3ff : 0x1ff;
+
+	if (mode == X86_PG_PAE && lvl == 2)
+		mask = 0x3;
+	return (unsigned)((la >> x86_walk_shift(mode, lvl)) & mask);
+}
+
+/* May an entry at this level map a page (PS=1)? */
+static bool
+x86_walk_large_ok(const struct x86_state *st, enum x86_pgmode mode,
+		  unsigned lvl)
+{
+	switch (mode) {
+	case X86_PG_32:
+		return lvl == 1 && (st->cr4 & X86_CR4_PSE);
+	case X86_PG_PAE:
+		return lvl == 1;
+	default:
+		return lvl == 1 || lvl == 2;    /* 2 MiB, 1 GiB */
+	}
+}
+
+/*
+ * Reserved bits of entry pte at level lvl; any of them set gives a #PF
+ * with RSVD (SDM Vol.3 4.7, APM Vol.2 5.3 "MBZ").
+ */
+static uint64_t
+x86_walk_rsvd(const struct x86_walk *w, const struct x86_state *st,
+	      uint64_t pte, unsigned lvl)
+{
+	bool ps = (pte & X86_PTE_PS) && x86_walk_large_ok(st, w->mode, lvl);
+	uint64_t rsvd = 0;
+
+	if (w->mode == X86_PG_32) {
+		/*
+		 * Only a 4 MiB PDE has some (Table 4-4): bit 21 and the PSE-36
+		 * bits above min(MAXPHYADDR, 40).
+		 */
+		if (lvl == 1 && ps) {
+			unsigned m = w->maxphy < 40 ? w->maxphy : 40;
+
+			rsvd = BITS(21, m - 19);
+		}
+		return rsvd;
+	}
+
+	if (w->maxphy < 52)
+		rsvd |= BITS(51, w->maxphy);
+	if (!(st->efer & X86_EFER_NXE))
+		rsvd |= X86_PTE_XD;
+
+	if (w->mode == X86_PG_PAE) {
+		/* Tables 4-8..4-11: 62:52 reserved too (ignored in 4-level) */
+		rsvd |= BITS(62, 52);
+		if (lvl == 2)
+			return rsvd | X86_PDPTE_PAE_RSVD | X86_PTE_XD;
+		if (lvl == 1 && ps)
+			rsvd |= BITS(20, 13);
+		return rsvd;
+	}
+
+	/* 4-level / 5-level, Tables 4-14..4-20 */
+	if (lvl >= 3)
+		rsvd |= X86_PTE_PS;
+	else if (lvl == 2 && ps)
+		rsvd |= BITS(29, 13);
+	else if (lvl == 1 && ps)
+		rsvd |= BITS(20, 13);
+	return rsvd;
+}
+
+/* Read the entry at gpa (4 or 8 bytes) from guest RAM. */
+static int
+x86_walk_read(const struct x86_machine *m, gpa_t gpa, unsigned size,
+	      uint64_t *pte)
+{
+	uint64_t avail;
+	const uint8_t *p = x86_gpa_to_hva(m, gpa, &avail);
+	uint32_t v32;
+
+	if (p == NULL || avail < size)
+		return X86_MMU_EPT;
+	if (size == 4) {
+		memcpy(&v32, p, 4);
+		*pte = v32;
+	} else {
+		memcpy(pte, p, 8);
+	}
+	return 0;
+}
+
+/*
+ * Access rights of the combined walk (SDM Vol.3 4.6, APM Vol.2 5.6).
+ * Returns true if the access is allowed.
+ */
+static bool
+x86_walk_allowed(const struct x86_walk *w, const struct x86_state *st,
+		 unsigned acc, bool user)
+{
+	bool smap_blocks;
+
+	if (acc & X86_ACC_EXEC) {
+		if (w->nx)
+			return false;
+		if (user && !w->u)
+			return false;
+		/* SMEP: supervisor fetch from a user page */
+		if (!user && w->u && (st->cr4 & X86_CR4_SMEP))
+			return false;
+	} else {
+		if (user && !w->u)
+			return false;
+		/*
+		 * SMAP: a supervisor data access to a user page faults unless
+		 * it is explicit (or implicit at CPL < 3) with RFLAGS.AC = 1.
+		 */
+		smap_blocks = !(st->rflags & X86_RFLAGS_AC) ||
+		    ((acc & X86_ACC_IMPLICIT) && st->cpl == 3);
+		if (!user && w->u && (st->cr4 & X86_CR4_SMAP) && smap_blocks)
+			return false;
+	}
+	if (acc & X86_ACC_WRITE) {
+		/* supervisor writes ignore R/W unless CR0.WP */
+		if ((user || (st->cr0 & X86_CR0_WP)) && !w->w)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Set A in every entry of a successful walk that has no A yet and D in the
+ * leaf on a write (SDM Vol.3 4.8; APM Vol.2 5.4.1-5.4.2). PAE PDPTEs have
+ * no A bit. Only the low byte is rewritten; x86_gpa_write drops it for a
+ * read-only range.
+ */
+static void
+x86_walk_set_ad(struct x86_machine *m, const struct x86_walk *w, bool write)
+{
+	for (unsigned i = 0; i < w->n; i++) {
+		uint64_t want = X86_PTE_A;
+		uint8_t lo;
+
+		if (w->mode == X86_PG_PAE && w->lvl[i] == 2)
+			continue;
+		if (i == w->n - 1 && write)
+			want |= X86_PTE_D;
+		if ((w->pte[i] & want) == want)
+			continue;
+		lo = (uint8_t)(w->pte[i] | want);
+		(void)x86_gpa_write(m, w->pte_gpa[i], &lo, 1);
+	}
+}
+
+int
+x86_mmu_gva_to_gpa(struct x86_machine *m, const struct x86_state *st,
+		   gva_t la, unsigned acc, gpa_t *gpa,
+		   struct x86_exception *exc)
+{
+	struct x86_walk w;
+	bool user = st->cpl == 3 && !(acc & X86_ACC_IMPLICIT);
+	uint32_t err = 0;
+	uint64_t table, pte = 0, rsvd;
+	unsigned lvl, top, shift, pte_size = 8;
+	int rc;
+
+	w.mode = x86_mmu_mode(st);
+	if (w.mode == X86_PG_NONE) {
+		*gpa = la & 0xffffffff;
+		return 0;
+	}
+	if (w.mode == X86_PG_4L || w.mode == X86_PG_5L) {
+		if (!x86_mmu_canonical(la, x86_mmu_va_bits(st))) {
+			x86_mmu_exc(exc, X86_EXC_GP, 0, 0);
+			return X86_MMU_FAULT;
+		}
+	} else {
+		la &= 0xffffffff;
+	}
+
+	w.maxphy = m->maxphyaddr ? m->maxphyaddr : X86_MAXPHYADDR_DEFAULT;
+	if (w.maxphy < 32)
+		w.maxphy = 32;
+	if (w.maxphy > 52)
+		w.maxphy = 52;
+	w.n = 0;
+	w.w = w.u = true;
+	w.nx = false;
+
+	/* Error code bits that describe the access (SDM Vol.3 4.7). */
+	if (acc & X86_ACC_WRITE)
+		err |= X86_PFERR_W;
+	if (user)
+		err |= X86_PFERR_U;
+	if ((acc & X86_ACC_EXEC) && ((st->cr4 & X86_CR4_SMEP) ||
+	    (w.mode != X86_PG_32 && (st->efer & X86_EFER_NXE))))
+		err |= X86_PFERR_I;
+
+	switch (w.mode) {
+	case X86_PG_32:
+		top = 1;
+		pte_size = 4;
+		table = st->cr3 & X86_CR3_32_BASE;
+		break;
+	case X86_PG_PAE:
+		top = 2;
+		table = st->cr3 & X86_CR3_PAE_BASE;
+		break;
+	case X86_PG_4L:
+		top = 3;
+		table = st->cr3 & X86_CR3_64_BASE;
+		break;
+	default:
+		top = 4;
+		table = st->cr3 & X86_CR3_64_BASE;
+		break;
+	}
+
+	for (lvl = top;; lvl--) {
+		gpa_t pa = table + x86_walk_index(w.mode, la, lvl) * pte_size;
+
+		rc = x86_walk_read(m, pa, pte_size, &pte);
+		if (rc != 0)
+			return rc;
+		w.pte_gpa[w.n] = pa;
+		w.pte[w.n] = pte;
+		w.lvl[w.n] = lvl;
+		w.n++;
+
+		if (!(pte & X86_PTE_P))
+			goto fault;
+		rsvd = x86_walk_rsvd(&w, st, pte, lvl);
+		if (pte & rsvd) {
+			err |= X86_PFERR_P | X86_PFERR_RSVD;
+			goto fault;
+		}
+		/* PAE PDPTEs carry no rights (their R/W, U/S are reserved) */
+		if (!(w.mode == X86_PG_PAE && lvl == 2)) {
+			w.w = w.w && (pte & X86_PTE_RW);
+			w.u = w.u && (pte & X86_PTE_US);
+		}
+		if (w.mode != X86_PG_32 && (pte & X86_PTE_XD))
+			w.nx = true;    /* only reachable with NXE (rsvd else) */
+
+		if (lvl == 0 || ((pte & X86_PTE_PS) &&
+		    x86_walk_large_ok(st, w.mode, lvl)))
+			break;
+		table = pte & (w.mode == X86_PG_32 ? X86_PTE32_FRAME :
+		    X86_PTE64_FRAME);
+	}
+
+	if (!x86_walk_allowed(&w, st, acc, user)) {
+		err |= X86_PFERR_P;
+		goto fault;
+	}
+
+	shift = x86_walk_shift(w.mode, lvl);
+	if (w.mode == X86_PG_32 && lvl == 1) {
+		table = (pte & X86_PDE32_4M_FRAME) |
+		    (SHIFTOUT(pte, X86_PDE32_4M_HI) << 32);
+	} else if (w.mode == X86_PG_32) {
+		table = pte & X86_PTE32_FRAME;
+	} else {
+		table = pte & X86_PTE64_FRAME & ~(BIT(shift) - 1);
+	}
+	*gpa = table | (la & (BIT(shift) - 1));
+	x86_walk_set_ad(m, &w, (acc & X86_ACC_WRITE) != 0);
+	return 0;
+
+fault:
+	x86_mmu_exc(exc, X86_EXC_PF, err, la);
+	return X86_MMU_FAULT;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Guest virtual memory access */
+
+/* Bytes from la to the end of its page, at most len. */
+static size_t
+x86_page_chunk(gva_t la, size_t len)
+{
+	uint64_t room = PAGE_SIZE - (la & PAGE_MASK);
+
+	return len < room ? len : (size_t)room;
+}
+
+/*
+ * Translate every page of [la, la+len) first, then move the bytes, so a
+ * fault on a later page has no side effect on devices or memory. The
+ * first two translations are kept; longer accesses translate again.
+ */
+static int
+x86_gva_access(struct x86_machine *m, const struct x86_state *st, gva_t la,
+	       uint8_t *buf, size_t len, unsigned acc, bool write,
+	       struct x86_exception *exc)
+{
+	gpa_t first[2], gpa;
+	gva_t a = la;
+	size_t left = len, n;
+	unsigned i;
+	int rc;
+
+	for (i = 0; left > 0; i++) {
+		rc = x86_mmu_gva_to_gpa(m, st, a, acc, &gpa, exc);
+		if (rc != 0)
+			return rc;
+		if (i < 2)
+			first[i] = gpa;
+		n = x86_page_chunk(a, left);
+		a += n;
+		left -= n;
+	}
+
+	a = la;
+	left = len;
+	for (i = 0; left > 0; i++) {
+		n = x86_page_chunk(a, left);
+		if (i < 2) {
+			gpa = first[i];
+		} else {
+			rc = x86_mmu_gva_to_gpa(m, st, a, acc, &gpa, exc);
+			if (rc != 0)
+				return rc;
+		}
+		rc = write ? x86_gpa_write(m, gpa, buf, n) :
+		    x86_gpa_read(m, gpa, buf, n);
+		if (rc != 0)
+			return X86_MMU_EMEM;
+		a += n;
+		buf += n;
+		left -= n;
+	}
+	return 0;
+}
+
+int
+x86_gva_read(struct x86_machine *m, const struct x86_state *st, gva_t la,
+	     void *buf, size_t len, unsigned acc, struct x86_exception *exc)
+{
+	return x86_gva_access(m, st, la, buf, len, acc & ~X86_ACC_WRITE,
+	    false, exc);
+}
+
+int
+x86_gva_write(struct x86_machine *m, const struct x86_state *st, gva_t la,
+	      const void *buf, size_t len, unsigned acc,
+	      struct x86_exception *exc)
+{
+	/* buf is only read on the write path (see x86_gpa_write) */
+	return x86_gva_access(m, st, la, (uint8_t *)(uintptr_t)buf, len,
+	    acc | X86_ACC_WRITE, true, exc);
+}
+
+/* Code size of the current CS in bytes: 2, 4 or 8. */
+static unsigned
+x86_mmu_code_size(const struct x86_state *st)
+{
+	const struct x86_segment *cs = &st->seg[X86_SEG_CS];
+
+	if ((st->efer & X86_EFER_LMA) && (cs->attr & X86_SEGATTR_L))
+		return 8;
+	if ((st->cr0 & X86_CR0_PE) && !(st->rflags & X86_RFLAGS_VM) &&
+	    (cs->attr & X86_SEGATTR_DB))
+		return 4;
+	return 2;
+}
+
+int
+x86_fetch_insn(struct x86_machine *m, const struct x86_state *st,
+	       uint8_t buf[X86_INSN_MAXLEN], size_t *n,
+	       struct x86_exception *exc)
+{
+	struct x86_exception limit_exc, tmp;
+	unsigned csize = x86_mmu_code_size(st);
+	size_t want = X86_INSN_MAXLEN, got = 0, chunk;
+	gva_t la;
+	gpa_t gpa;
+	int rc;
+
+	*n = 0;
+	/* SDM Vol.3 5.3: every byte fetched must lie within the CS limit */
+	rc = x86_seg_linear(st, X86_SEG_CS, st->rip, X86_INSN_MAXLEN,
+	    X86_ACC_EXEC, csize, &la, &limit_exc);
+	if (rc != 0) {
+		for (want = X86_INSN_MAXLEN - 1; want > 0; want--) {
+			if (x86_seg_linear(st, X86_SEG_CS, st->rip,
+			    (unsigned)want, X86_ACC_EXEC, csize, &la,
+			    &tmp) == 0)
+				break;
+		}
+		*exc = limit_exc;
+		if (want == 0)
+			return X86_MMU_FAULT;
+	}
+
+	while (got < want) {
+		chunk = x86_page_chunk(la + got, want - got);
+		rc = x86_mmu_gva_to_gpa(m, st, la + got, X86_ACC_EXEC, &gpa,
+		    &tmp);
+		if (rc == X86_MMU_FAULT) {
+			*exc = tmp;
+			if (got == 0)
+				return X86_MMU_FAULT;
+			break;
+		}
+		if (rc != 0)
+			return rc;
+		if (x86_gpa_read(m, gpa, buf + got, chunk) != 0)
+			return X86_MMU_EMEM;
+		got += chunk;
+	}
+	*n = got;
+	return 0;
+}
