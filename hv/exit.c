@@ -207,8 +207,11 @@ static bool exit_advance_rip(struct vm *vm, struct svm_vcpu *vcpu)
 			   vmcb_exitcode_str(v->ctrl.exitcode));
 		goto error;
 	}
+	/* IP/EIP wrap at the code size (SDM Vol.1 3.6: 16- and 32-bit code). */
 	v->state.rip += (uint64_t)len;
-	if (insn_mode(vcpu) != INSN_MODE_64)
+	if (insn_mode(vcpu) == INSN_MODE_16)
+		v->state.rip &= 0xffffULL;
+	else if (insn_mode(vcpu) == INSN_MODE_32)
 		v->state.rip &= 0xffffffffULL;
 done:
 	/* The retired instruction ends any STI / MOV SS interrupt shadow. */

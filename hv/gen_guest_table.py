@@ -5,7 +5,7 @@ usage: gen_guest_table.py OUT.S NAME1.bin NAME2.bin ...
 
 Each flat binary is pulled in with .incbin; the table has one entry
 { const char *name; const uint8_t *start, *end; } per guest (see
-hv/guest_load.h, struct guest_image) and guest_builtin_count says how many.
+hv/guest_load.h, struct guest_image) and guest_load_table_count says how many.
 """
 import os
 import sys
@@ -32,14 +32,14 @@ def main():
         lines += ['guest_name_%d:' % i, '\t.asciz "%s"' % name]
     lines += ['\t.section .rodata.guest_table, "a"',
               '\t.balign 8',
-              '\t.globl guest_builtin',
-              'guest_builtin:']
+              '\t.globl guest_load_table',
+              'guest_load_table:']
     for i in range(len(names)):
         lines += ['\t.quad guest_name_%d, guest_img_%d_start, guest_img_%d_end' % (i, i, i)]
     lines += ['\t.quad 0, 0, 0',
               '\t.balign 4',
-              '\t.globl guest_builtin_count',
-              'guest_builtin_count:',
+              '\t.globl guest_load_table_count',
+              'guest_load_table_count:',
               '\t.long %d' % len(names),
               '\t.section .note.GNU-stack, "", @progbits',
               '']

@@ -16,18 +16,18 @@
 
 static const struct guest_image *guest_load_builtin(const char *name)
 {
-	for (uint32_t i = 0; i < guest_builtin_count; i++)
-		if (strcmp(guest_builtin[i].name, name) == 0)
-			return &guest_builtin[i];
+	for (uint32_t i = 0; i < guest_load_table_count; i++)
+		if (strcmp(guest_load_table[i].name, name) == 0)
+			return &guest_load_table[i];
 	return NULL;
 }
 
 static void guest_load_list_builtin(void)
 {
 	log_printf(LOG_ERR, "vm: built-in guests:");
-	for (uint32_t i = 0; i < guest_builtin_count; i++)
-		log_printf(LOG_ERR, " %s", guest_builtin[i].name);
-	log_printf(LOG_ERR, "%s\n", guest_builtin_count ? "" : " (none)");
+	for (uint32_t i = 0; i < guest_load_table_count; i++)
+		log_printf(LOG_ERR, " %s", guest_load_table[i].name);
+	log_printf(LOG_ERR, "%s\n", guest_load_table_count ? "" : " (none)");
 }
 
 int guest_load_select(struct guest_image *img)

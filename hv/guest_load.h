@@ -22,8 +22,8 @@ struct guest_image {
 };
 
 /* The built-in guests (generated assembly), ended by a NULL name. */
-extern const struct guest_image guest_builtin[];
-extern const uint32_t guest_builtin_count;
+extern const struct guest_image guest_load_table[];
+extern const uint32_t guest_load_table_count;
 
 #define GUEST_LOAD_DEFAULT "demo"
 

@@ -40,6 +40,8 @@ int insn_fetch(struct vm *vm, const struct svm_vcpu *vcpu, uint8_t *buf, unsigne
 	size_t got = 0;
 	int rc;
 
+	if (n > sizeof(bytes))
+		n = sizeof(bytes);
 	/* Decode assists (APM Vol.2 15.33.4) fill insn_bytes on #NPF and #PF intercepts only. */
 	if (svm_has(SVM_FEAT_DECODEASSISTS) && v->ctrl.exitcode == VMCB_EXITCODE_NPF &&
 	    v->ctrl.insn_len != 0) {
@@ -52,7 +54,12 @@ int insn_fetch(struct vm *vm, const struct svm_vcpu *vcpu, uint8_t *buf, unsigne
 	svm_vcpu_get_state(vcpu, &st);
 	rc = x86_fetch_insn(&vm->mach, &st, bytes, &got, &exc);
 	if (rc != 0 || got == 0) {
-		log_printf(LOG_DEBUG, "insn: fetch at RIP 0x%llx failed (%d, vector %u, error 0x%x, cr2 0x%llx)\n",
+		/*
+		 * The CPU has just executed this instruction, so a fault here
+		 * means our MMU model disagrees with the CPU: say so plainly.
+		 */
+		log_printf(LOG_ERR, "insn: cannot fetch the instruction at RIP 0x%llx through "
+			   "the guest MMU (rc %d, vector %u, error 0x%x, address 0x%llx)\n",
 			   (unsigned long long)v->state.rip, rc, (unsigned)exc.vector,
 			   (unsigned)exc.error, (unsigned long long)exc.cr2);
 		return -1;

@@ -29,13 +29,14 @@ _Noreturn void hv_exit(int status)
 
 /*
  * Walk the frame-pointer chain (hv_c_args has -fno-omit-frame-pointer)
- * from rbp, printing return addresses. Stops at the first frame outside
- * the boot stack so that a corrupt chain cannot fault here.
+ * from rbp, printing return addresses. Every stack (boot stack, IST
+ * stacks) is in the image's .bss, so the walk stops at the first frame
+ * outside the image: a corrupt chain cannot fault here.
  */
 static void panic_backtrace(uint64_t rbp)
 {
-	uint64_t lo = (uint64_t)(uintptr_t)boot_stack_bottom;
-	uint64_t hi = (uint64_t)(uintptr_t)boot_stack_top;
+	uint64_t lo = (uint64_t)(uintptr_t)__bss_start;
+	uint64_t hi = (uint64_t)(uintptr_t)__bss_end;
 
 	kprintf("  backtrace:");
 	for (int i = 0; i < PANIC_BACKTRACE_MAX; i++) {

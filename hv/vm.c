@@ -60,8 +60,13 @@ bool vm_wait_interrupt(struct vm *vm)
 /* mem= -> ram_top, checked. Returns 0 or -1 after printing why. */
 static int vm_mem_config(struct vm *vm)
 {
-	uint64_t mem = cmdline_get_u64("mem", VM_MEM_DEFAULT);
+	const char *s = cmdline_get("mem");
+	uint64_t mem = VM_MEM_DEFAULT;
 
+	if (s != NULL && cmdline_parse_u64(s, &mem) != 0) {
+		log_printf(LOG_ERR, "vm: mem=%s is not a size (e.g. mem=128M)\n", s);
+		return -1;
+	}
 	mem = ALIGN_DOWN(mem, PAGE_SIZE);
 	if (mem < VM_MEM_MIN || mem > VM_MEM_MAX) {
 		log_printf(LOG_ERR, "vm: mem=%llu KiB is out of range: guest RAM must be "

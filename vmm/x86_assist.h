@@ -7,9 +7,18 @@
  * x86_assist_mem for a nested page fault on MMIO or x86_assist_io for an
  * IOIO exit, then acts on the result and copies the state back.
  *
- * SSE moves on MMIO (MOVD/MOVQ/MOVDQA/MOVDQU/MOVAPS/MOVUPS/MOVNTDQ) are
- * reported X86_ASSIST_UNSUPPORTED with their bytes: the library has no
- * access to the guest's XMM registers.
+ * SSE moves on MMIO (MOVD/MOVQ/MOVDQA/MOVDQU/MOVAPS/MOVAPD/MOVUPS/MOVUPD/
+ * MOVNTDQ/MOVNTPS/MOVNTPD) are emulated when the machine has an XMM
+ * callback (x86_machine.h xmm_cb: the hypervisor keeps guest XMM state
+ * live in hardware); without one they are X86_ASSIST_UNSUPPORTED with
+ * their bytes. A 16-byte MMIO access reaches the Mem callback as two
+ * 8-byte pieces (x86_gpa_read/x86_gpa_write).
+ *
+ * On X86_ASSIST_UNSUPPORTED the caller logs res->bytes and res->reason
+ * and injects #UD (or stops the guest); nothing was changed. Not modelled
+ * here: the single-step #DB after an emulated instruction (RFLAGS.TF),
+ * #AC, and the I/O permission checks of IN/OUT (the CPU makes those
+ * before the IOIO intercept).
  */
 #ifndef X86_ASSIST_H
 #define X86_ASSIST_H
@@ -40,9 +49,10 @@ struct x86_assist_result {
 /*
  * x86_assist_mem - emulate the instruction at CS:RIP that touched MMIO.
  *   fault_gpa: the guest-physical address of the exit (NPF EXITINFO2).
- *     Used for logging only: every operand is recomputed from the
+ *     Not needed by the emulation: every operand is recomputed from the
  *     instruction and translated, so MOVS with both sides in MMIO and
- *     accesses crossing a page work.
+ *     accesses crossing a page work (kept for the caller's logs and a
+ *     possible shortcut that skips the page walk).
  *   bytes/nbytes: instruction bytes from the exit (decode assists), or
  *     nbytes 0 to fetch them at CS:RIP through the guest MMU. If the
  *     given bytes are too few, the rest is fetched.

@@ -29,16 +29,30 @@ x86_assist_mmu_ret(int ret)
 
 static int
 x86_assist_mem_read(void *ctx, unsigned seg, uint64_t off, unsigned addrsize,
-    void *buf, unsigned size, struct x86_exception *exc)
+    void *buf, unsigned size, unsigned acc, struct x86_exception *exc)
 {
 	struct x86_assist_mem_ctx *c = ctx;
 	gva_t la;
 	int ret;
 
-	ret = x86_seg_linear(c->st, (enum x86_seg)seg, off, size, 0, addrsize,
+	ret = x86_seg_linear(c->st, (enum x86_seg)seg, off, size, acc, addrsize,
 	    &la, exc);
 	if (ret != 0)
 		return x86_assist_mmu_ret(ret);
+	if (acc & X86_ACC_WRITE) {
+		/*
+		 * Read of a read-modify-write: check that both pages are
+		 * writable first (x86_gva_read checks for reading only).
+		 */
+		gpa_t gpa;
+
+		ret = x86_mmu_gva_to_gpa(c->m, c->st, la, X86_ACC_WRITE, &gpa, exc);
+		if (ret == 0 && size > 1)
+			ret = x86_mmu_gva_to_gpa(c->m, c->st, la + size - 1,
+			    X86_ACC_WRITE, &gpa, exc);
+		if (ret != 0)
+			return x86_assist_mmu_ret(ret);
+	}
 	return x86_assist_mmu_ret(x86_gva_read(c->m, c->st, la, buf, size, 0, exc));
 }
 
@@ -58,9 +72,25 @@ x86_assist_mem_write(void *ctx, unsigned seg, uint64_t off, unsigned addrsize,
 	    X86_ACC_WRITE, exc));
 }
 
+static void
+x86_assist_mem_xmm(void *ctx, unsigned reg, bool write, uint8_t data[16])
+{
+	struct x86_assist_mem_ctx *c = ctx;
+
+	c->m->xmm_cb(c->m->cb_ctx, reg, write, data);
+}
+
 static const struct x86_emul_ops x86_assist_mem_ops = {
 	.read = x86_assist_mem_read,
 	.write = x86_assist_mem_write,
+	.xmm = x86_assist_mem_xmm,
+};
+
+/* The same without XMM access, for a machine without an XMM callback. */
+static const struct x86_emul_ops x86_assist_mem_ops_noxmm = {
+	.read = x86_assist_mem_read,
+	.write = x86_assist_mem_write,
+	.xmm = NULL,
 };
 
 /* #UD for an encoding the CPU rejects (SDM Vol.3 6.15, interrupt 6). */
@@ -159,7 +189,8 @@ x86_assist_mem(struct x86_machine *m, struct x86_state *st, gpa_t fault_gpa,
 		break;
 	}
 
-	ret = x86_emul(&insn, st, &x86_assist_mem_ops, &ctx, &res->exc, &reason);
+	ret = x86_emul(&insn, st, m->xmm_cb != NULL ? &x86_assist_mem_ops :
+	    &x86_assist_mem_ops_noxmm, &ctx, &res->exc, &reason);
 	switch (ret) {
 	case X86_EMUL_DONE:
 		res->status = X86_ASSIST_DONE;

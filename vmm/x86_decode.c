@@ -3,12 +3,13 @@
  * library emulates (SDM Vol.2 chapter 2, APM Vol.3 chapter 1).
  *
  * Limits (each is reported as X86_DECODE_UNSUPPORTED, never guessed):
- *  - only the opcodes in x86_opcodes_1b / x86_opcodes_0f below; a zero row
- *    is unsupported. No VEX/EVEX/XOP, no x87, no SSE (SSE moves on MMIO
- *    are reported unsupported with their bytes).
+ *  - only the opcodes in x86_opcodes_1b / x86_opcodes_0f and the SSE moves
+ *    of x86_sse_rows below; anything else is unsupported. No VEX/EVEX/XOP,
+ *    no x87, no MMX.
  *  - 82 (the 32-bit-only alias of 80), F6/F7 /1 (TEST alias) and 0F BA
  *    with a mandatory-looking F2/F3 are left out.
- *  - 63 outside 64-bit mode is ARPL: unsupported.
+ *  - 63 outside 64-bit mode is ARPL: unsupported; 66 63 (MOVSXD with a
+ *    16-bit operand) too, as manuals and decoders disagree on its size.
  * Returns X86_DECODE_INVALID (#UD) for LOCK on a form that does not allow
  * it, for undefined group members (FE /2-7, FF /7, 0F BA /0-3) and for
  * instructions longer than 15 bytes.
@@ -17,6 +18,14 @@
 
 /* ------------------------------------------------------------------------ */
 /* Opcode tables                                                             */
+
+/* ModRM and SIB fields (SDM Vol.2 2.1.5, Figure 2-1). */
+#define X86_MODRM_MOD BITS(7, 6)
+#define X86_MODRM_REG BITS(5, 3)
+#define X86_MODRM_RM  BITS(2, 0)
+#define X86_SIB_SCALE BITS(7, 6)
+#define X86_SIB_INDEX BITS(5, 3)
+#define X86_SIB_BASE  BITS(2, 0)
 
 /* Row flags. */
 #define X86_F_MODRM   BIT(0)    /* has a ModRM byte */
@@ -32,7 +41,7 @@
 #define X86_F_64ONLY  BIT(10)   /* another instruction outside 64-bit mode */
 #define X86_F_MX8     BIT(11)   /* memory operand is 1 byte (MOVZX/MOVSX) */
 #define X86_F_MX16    BIT(12)   /* memory operand is 2 bytes */
-#define X86_F_MX32    BIT(13)   /* memory operand is 4 bytes, 2 with 66 */
+#define X86_F_MX32    BIT(13)   /* memory operand is 4 bytes (MOVSXD) */
 #define X86_F_GROUP   BIT(14)   /* op comes from a group table by ModRM.reg */
 #define X86_F_INVALID BIT(15)   /* group member that raises #UD */
 
@@ -193,6 +202,69 @@ static const struct x86_opcode x86_groups[X86_GRP_COUNT][8] = {
 	},
 };
 
+/*
+ * SSE moves with a memory operand, selected by opcode and mandatory prefix
+ * (SDM Vol.2 Table A-3 and the MOVUPS/MOVAPS/MOVDQU/MOVDQA/MOVNTDQ/MOVD/
+ * MOVQ pages). The 16-byte forms of MOVAPS/MOVAPD/MOVDQA/MOVNT* fault on a
+ * misaligned address. NP 0F 6E/7E (MMX) is not listed.
+ */
+#define X86_SSE_NP 0
+#define X86_SSE_66 1
+#define X86_SSE_F3 2
+
+struct x86_sse_row {
+	uint8_t opcode;
+	uint8_t pfx;            /* X86_SSE_* */
+	uint8_t size;           /* bytes accessed */
+	bool store;             /* m <- xmm (else xmm <- m) */
+	bool align16;
+	bool w8;                /* REX.W makes it an 8-byte access */
+};
+
+static const struct x86_sse_row x86_sse_rows[] = {
+	{ 0x10, X86_SSE_NP, 16, false, false, false },  /* MOVUPS xmm, m128 */
+	{ 0x11, X86_SSE_NP, 16, true,  false, false },  /* MOVUPS m128, xmm */
+	{ 0x10, X86_SSE_66, 16, false, false, false },  /* MOVUPD xmm, m128 */
+	{ 0x11, X86_SSE_66, 16, true,  false, false },  /* MOVUPD m128, xmm */
+	{ 0x28, X86_SSE_NP, 16, false, true,  false },  /* MOVAPS xmm, m128 */
+	{ 0x29, X86_SSE_NP, 16, true,  true,  false },  /* MOVAPS m128, xmm */
+	{ 0x28, X86_SSE_66, 16, false, true,  false },  /* MOVAPD xmm, m128 */
+	{ 0x29, X86_SSE_66, 16, true,  true,  false },  /* MOVAPD m128, xmm */
+	{ 0x2b, X86_SSE_NP, 16, true,  true,  false },  /* MOVNTPS m128, xmm */
+	{ 0x2b, X86_SSE_66, 16, true,  true,  false },  /* MOVNTPD m128, xmm */
+	{ 0x6e, X86_SSE_66, 4,  false, false, true },   /* MOVD xmm, m32 / MOVQ xmm, m64 */
+	{ 0x7e, X86_SSE_66, 4,  true,  false, true },   /* MOVD m32, xmm / MOVQ m64, xmm */
+	{ 0x7e, X86_SSE_F3, 8,  false, false, false },  /* MOVQ xmm, m64 */
+	{ 0xd6, X86_SSE_66, 8,  true,  false, false },  /* MOVQ m64, xmm */
+	{ 0x6f, X86_SSE_66, 16, false, true,  false },  /* MOVDQA xmm, m128 */
+	{ 0x7f, X86_SSE_66, 16, true,  true,  false },  /* MOVDQA m128, xmm */
+	{ 0x6f, X86_SSE_F3, 16, false, false, false },  /* MOVDQU xmm, m128 */
+	{ 0x7f, X86_SSE_F3, 16, true,  false, false },  /* MOVDQU m128, xmm */
+	{ 0xe7, X86_SSE_66, 16, true,  true,  false },  /* MOVNTDQ m128, xmm */
+};
+
+/*
+ * The SSE move for 0F <opcode> under the prefixes seen, or NULL. Only
+ * unambiguous prefix sets are accepted: F2, or F3 together with 66, is
+ * left unsupported.
+ */
+static const struct x86_sse_row *
+x86_decode_sse_row(const struct x86_insn *insn, uint8_t opcode)
+{
+	unsigned pfx;
+
+	if (insn->prefixes & X86_PFX_REPNE)
+		return NULL;
+	if ((insn->prefixes & X86_PFX_REP) && (insn->prefixes & X86_PFX_OPSIZE))
+		return NULL;
+	pfx = (insn->prefixes & X86_PFX_REP) ? X86_SSE_F3 :
+	    (insn->prefixes & X86_PFX_OPSIZE) ? X86_SSE_66 : X86_SSE_NP;
+	for (size_t i = 0; i < ARRAY_SIZE(x86_sse_rows); i++)
+		if (x86_sse_rows[i].opcode == opcode && x86_sse_rows[i].pfx == pfx)
+			return &x86_sse_rows[i];
+	return NULL;
+}
+
 static const char *const x86_op_names[X86_OP_COUNT] = {
 	[X86_OP_NONE] = "none", [X86_OP_MOV] = "mov", [X86_OP_MOVZX] = "movzx",
 	[X86_OP_MOVSX] = "movsx", [X86_OP_MOVSXD] = "movsxd",
@@ -206,6 +278,7 @@ static const char *const x86_op_names[X86_OP_COUNT] = {
 	[X86_OP_STOS] = "stos", [X86_OP_LODS] = "lods", [X86_OP_SCAS] = "scas",
 	[X86_OP_CLFLUSH] = "clflush", [X86_OP_IN] = "in", [X86_OP_OUT] = "out",
 	[X86_OP_INS] = "ins", [X86_OP_OUTS] = "outs",
+	[X86_OP_SSE_MOV] = "sse-mov",
 };
 
 const char *
@@ -378,9 +451,9 @@ x86_decode_modrm(struct x86_cursor *c, struct x86_insn *insn)
 
 	if ((ret = x86_decode_next(c, &insn->modrm)) != X86_DECODE_OK)
 		return ret;
-	mod = insn->modrm >> 6;
-	reg = (insn->modrm >> 3) & 7;
-	rm = insn->modrm & 7;
+	mod = (unsigned)SHIFTOUT(insn->modrm, X86_MODRM_MOD);
+	reg = (unsigned)SHIFTOUT(insn->modrm, X86_MODRM_REG);
+	rm = (unsigned)SHIFTOUT(insn->modrm, X86_MODRM_RM);
 
 	insn->reg = (int8_t)(reg | ((insn->rex & X86_REX_R) ? 8 : 0));
 	insn->reg_high8 = insn->rex == 0 && reg >= 4;
@@ -411,13 +484,16 @@ x86_decode_modrm(struct x86_cursor *c, struct x86_insn *insn)
 
 			if ((ret = x86_decode_next(c, &sib)) != X86_DECODE_OK)
 				return ret;
-			idx = ((sib >> 3) & 7) | ((insn->rex & X86_REX_X) ? 8 : 0);
-			base = (sib & 7) | ((insn->rex & X86_REX_B) ? 8 : 0);
+			idx = (unsigned)SHIFTOUT(sib, X86_SIB_INDEX) |
+			    ((insn->rex & X86_REX_X) ? 8 : 0);
+			base = (unsigned)SHIFTOUT(sib, X86_SIB_BASE) |
+			    ((insn->rex & X86_REX_B) ? 8 : 0);
 			if (idx != 4) {
 				insn->mem.index = (int8_t)idx;
-				insn->mem.scale = (uint8_t)(1u << (sib >> 6));
+				insn->mem.scale =
+				    (uint8_t)(1u << SHIFTOUT(sib, X86_SIB_SCALE));
 			}
-			if ((sib & 7) == 5 && mod == 0) {
+			if (SHIFTOUT(sib, X86_SIB_BASE) == 5 && mod == 0) {
 				dispsize = 4;   /* no base, disp32 */
 			} else {
 				insn->mem.base = (int8_t)base;
@@ -503,6 +579,7 @@ x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
 {
 	struct x86_cursor c = { .bytes = bytes, .len = len, .pos = 0 };
 	const struct x86_opcode *row;
+	const struct x86_sse_row *sse = NULL;
 	uint16_t flags;
 	uint8_t b;
 	int ret;
@@ -531,8 +608,11 @@ x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
 	}
 	insn->opcode = b;
 	flags = row->flags;
-	if (row->op == X86_OP_NONE && !(flags & X86_F_GROUP))
-		return X86_DECODE_UNSUPPORTED;
+	if (row->op == X86_OP_NONE && !(flags & X86_F_GROUP)) {
+		if (!insn->two_byte || (sse = x86_decode_sse_row(insn, b)) == NULL)
+			return X86_DECODE_UNSUPPORTED;
+		flags = X86_F_MODRM | X86_F_MEMONLY;
+	}
 	if ((flags & X86_F_64ONLY) && insn->mode != X86_MODE_LONG64)
 		return X86_DECODE_UNSUPPORTED;
 	if ((flags & X86_F_NOPFX) &&
@@ -540,6 +620,10 @@ x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
 		return X86_DECODE_UNSUPPORTED;
 	insn->op = row->op;
 	insn->enc = row->enc;
+	if (sse != NULL) {
+		insn->op = X86_OP_SSE_MOV;
+		insn->enc = sse->store ? X86_ENC_MR : X86_ENC_RM;
+	}
 
 	/* The group member depends on ModRM.reg: peek at it before sizing. */
 	if (flags & X86_F_GROUP) {
@@ -548,7 +632,7 @@ x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
 		if (c.pos >= c.len)
 			return c.pos >= X86_INSN_MAX_LEN ?
 			    X86_DECODE_INVALID : X86_DECODE_NEED_MORE;
-		g = &x86_groups[row->group][(c.bytes[c.pos] >> 3) & 7];
+		g = &x86_groups[row->group][SHIFTOUT(c.bytes[c.pos], X86_MODRM_REG)];
 		if (g->flags & X86_F_INVALID)
 			return X86_DECODE_INVALID;
 		if (g->op == X86_OP_NONE)
@@ -582,9 +666,34 @@ x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
 	else if (flags & X86_F_MX16)
 		insn->memsize = 2;
 	else if (flags & X86_F_MX32)
-		insn->memsize = insn->opsize == 2 ? 2 : 4;
-	if (insn->op == X86_OP_CLFLUSH)
-		insn->opsize = insn->memsize = 1;
+		insn->memsize = 4;
+	if (insn->op == X86_OP_MOVSXD && insn->opsize == 2) {
+		/*
+		 * 66 63: the SDM says r16, r/m16, decoders read m32; the
+		 * access size is uncertain, so this form is left out.
+		 */
+		return X86_DECODE_UNSUPPORTED;
+	}
+	if (insn->op == X86_OP_MOVNTI) {
+		/* MOVNTI m32/m64, r32/r64: no 16-bit form (SDM Vol.2 MOVNTI). */
+		insn->memsize = (insn->rex & X86_REX_W) ? 8 : 4;
+	}
+	if (sse != NULL) {
+		/* The register operand is an XMM register; sizes are access sizes. */
+		insn->reg_high8 = false;
+		insn->opsize = insn->memsize =
+		    (sse->w8 && (insn->rex & X86_REX_W)) ? 8 : sse->size;
+		insn->align16 = sse->align16;
+	}
+	if (insn->op == X86_OP_CLFLUSH) {
+		/* m8; 66 is CLFLUSHOPT's mandatory prefix, not an opsize override. */
+		insn->memsize = 1;
+		if (insn->prefixes & X86_PFX_OPSIZE) {
+			insn->prefixes &= (uint8_t)~X86_PFX_OPSIZE;
+			x86_decode_sizes(insn, flags);
+			insn->prefixes |= X86_PFX_OPSIZE;
+		}
+	}
 
 	/* SDM Vol.2 2.1.1: LOCK only on read-modify-write memory forms. */
 	if ((insn->prefixes & X86_PFX_LOCK) &&

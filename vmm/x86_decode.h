@@ -50,6 +50,9 @@ enum x86_op {
 	X86_OP_CLFLUSH,         /* 0F AE /7, 66 0F AE /7 (CLFLUSHOPT) */
 	X86_OP_IN, X86_OP_OUT,  /* E4-E7, EC-EF */
 	X86_OP_INS, X86_OP_OUTS,/* 6C-6F */
+	X86_OP_SSE_MOV,         /* MOVUPS/MOVAPS/MOVDQU/MOVDQA/MOVNT*, MOVD/MOVQ
+				   with a memory operand (enc RM: load, MR: store;
+				   reg: XMM number) */
 	X86_OP_COUNT
 };
 
@@ -83,7 +86,8 @@ enum x86_enc {
 
 struct x86_insn {
 	uint8_t len;            /* total length in bytes */
-	uint8_t opsize;         /* effective operand size: 1, 2, 4, 8 */
+	uint8_t opsize;         /* effective operand size: 1, 2, 4, 8; for
+				   X86_OP_SSE_MOV the access size 4, 8, 16 */
 	uint8_t addrsize;       /* effective address size: 2, 4, 8 */
 	bool has_mem;           /* explicit ModRM memory operand (or moffs) */
 	struct {
@@ -113,6 +117,8 @@ struct x86_insn {
 	uint8_t immsize;        /* bytes of immediate in the encoding */
 	uint64_t imm;           /* immediate, sign-extended to 64 bits
 				   (zero-extended imm8 for port numbers) */
+	bool align16;           /* SSE move that needs a 16-byte aligned
+				   address (#GP(0) otherwise) */
 };
 
 enum x86_decode_status {

@@ -4,13 +4,15 @@
  * Covers the memory forms of MOV, MOVZX, MOVSX, MOVSXD, MOVNTI, the ALU
  * ops of Group 1 and 00-3B, TEST, NOT, NEG, INC, DEC, XCHG, BT/BTS/BTR/BTC
  * (register and imm8 bit offsets), CLFLUSH(OPT), and the string
- * instructions MOVS, STOS, LODS, CMPS, SCAS with and without REP.
- * Flags come from the host CPU (x86_alu.c).
+ * instructions MOVS, STOS, LODS, CMPS, SCAS with and without REP, and the
+ * SSE moves (through the optional XMM callback). Flags come from the host
+ * CPU (x86_alu.c).
  *
  * Limits:
- *  - a REP string instruction runs one iteration per call; RIP stays on
- *    the instruction until the count (or the REPE/REPNE condition) ends
- *    it, so the guest re-executes it and the next iteration exits again;
+ *  - a REP string instruction runs at most X86_EMUL_REP_BATCH iterations
+ *    per call; RIP stays on the instruction until the count (or the
+ *    REPE/REPNE condition) ends it, so the guest re-executes it and the
+ *    next batch exits again (interrupts get in between batches);
  *  - read-modify-write forms are not atomic towards other vCPUs (there is
  *    one vCPU; devices see a read, then a write);
  *  - register-only forms (ModRM mod = 3) and port I/O are not emulated
@@ -19,6 +21,7 @@
  */
 #include "x86_emul.h"
 #include "x86_alu.h"
+#include "x86_mmu.h"          /* X86_ACC_WRITE */
 
 /* ------------------------------------------------------------------------ */
 /* Registers                                                                 */
@@ -106,6 +109,7 @@ struct x86_emul {
 	void *ctx;
 	struct x86_exception *exc;
 	uint64_t ea;            /* offset of the explicit memory operand */
+	unsigned racc;          /* X86_ACC_WRITE for a read-modify-write */
 };
 
 /*
@@ -134,7 +138,8 @@ x86_emul_mread(struct x86_emul *e, unsigned seg, uint64_t off, unsigned size,
 	uint8_t buf[8];
 	int ret;
 
-	ret = e->ops->read(e->ctx, seg, off, e->insn->addrsize, buf, size, e->exc);
+	ret = e->ops->read(e->ctx, seg, off, e->insn->addrsize, buf, size,
+	    e->racc, e->exc);
 	if (ret == X86_EMUL_DONE)
 		*val = x86_emul_load(buf, size);
 	return ret;
@@ -168,12 +173,15 @@ x86_emul_set_regop(struct x86_emul *e, unsigned size, uint64_t val)
 /* ------------------------------------------------------------------------ */
 /* Instructions with an explicit memory operand                              */
 
-/* MOV, MOVNTI (SDM Vol.2 MOV, MOVNTI). */
+/*
+ * MOV, MOVNTI (SDM Vol.2 MOV, MOVNTI). MOVNTI is 32-bit even in 16-bit
+ * code: its size is memsize.
+ */
 static int
 x86_emul_mov(struct x86_emul *e)
 {
 	const struct x86_insn *insn = e->insn;
-	unsigned sz = insn->opsize;
+	unsigned sz = insn->memsize;
 	uint64_t v;
 	int ret;
 
@@ -249,7 +257,7 @@ x86_emul_alu2(struct x86_emul *e)
 	}
 	if (!writes)
 		return X86_EMUL_DONE;
-	/* Flags are committed only with the write: redo them if it faults. */
+	/* If the write faults, x86_emul restores the flags with the rest. */
 	return x86_emul_mwrite(e, insn->mem.seg, e->ea, sz, r);
 }
 
@@ -316,6 +324,45 @@ x86_emul_bt(struct x86_emul *e)
 	if (insn->op == X86_OP_BT)
 		return X86_EMUL_DONE;
 	return x86_emul_mwrite(e, insn->mem.seg, off, sz, r);
+}
+
+/*
+ * SSE moves between an XMM register and memory (SDM Vol.2 MOVUPS, MOVAPS,
+ * MOVDQU, MOVDQA, MOVNTDQ, MOVD/MOVQ). Loads of 4 or 8 bytes zero the
+ * rest of the register. The aligned forms raise #GP(0) on a linear
+ * address that is not 16-byte aligned, before any access.
+ */
+static int
+x86_emul_sse(struct x86_emul *e)
+{
+	const struct x86_insn *insn = e->insn;
+	uint8_t x[16];
+	uint64_t base = e->st->seg[insn->mem.seg % X86_SEG_COUNT].base;
+	int ret;
+
+	if (e->ops->xmm == NULL)
+		return X86_EMUL_UNSUPPORTED;
+	if (insn->mode == X86_MODE_LONG64 &&
+	    insn->mem.seg != X86_SEG_FS && insn->mem.seg != X86_SEG_GS)
+		base = 0;
+	if (insn->align16 && ((base + e->ea) & 15) != 0) {
+		e->exc->vector = X86_EXC_GP;
+		e->exc->has_error = true;
+		e->exc->error = 0;
+		e->exc->cr2 = 0;
+		return X86_EMUL_EXCEPTION;
+	}
+	if (insn->enc == X86_ENC_RM) {
+		memset(x, 0, sizeof(x));
+		ret = e->ops->read(e->ctx, insn->mem.seg, e->ea, insn->addrsize, x,
+		    insn->memsize, 0, e->exc);
+		if (ret == X86_EMUL_DONE)
+			e->ops->xmm(e->ctx, (unsigned)insn->reg & 15, true, x);
+		return ret;
+	}
+	e->ops->xmm(e->ctx, (unsigned)insn->reg & 15, false, x);
+	return e->ops->write(e->ctx, insn->mem.seg, e->ea, insn->addrsize, x,
+	    insn->memsize, e->exc);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -414,6 +461,22 @@ x86_emul_string(struct x86_emul *e, bool *more)
 
 /* ------------------------------------------------------------------------ */
 
+/* Does insn read its memory operand and then write it back? */
+static bool
+x86_emul_is_rmw(const struct x86_insn *insn)
+{
+	switch (insn->op) {
+	case X86_OP_ADD: case X86_OP_OR: case X86_OP_ADC: case X86_OP_SBB:
+	case X86_OP_AND: case X86_OP_SUB: case X86_OP_XOR:
+		return insn->enc == X86_ENC_MR || insn->enc == X86_ENC_MI;
+	case X86_OP_NOT: case X86_OP_NEG: case X86_OP_INC: case X86_OP_DEC:
+	case X86_OP_XCHG: case X86_OP_BTS: case X86_OP_BTR: case X86_OP_BTC:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int
 x86_emul(const struct x86_insn *insn, struct x86_state *st,
     const struct x86_emul_ops *ops, void *ctx, struct x86_exception *exc,
@@ -433,6 +496,8 @@ x86_emul(const struct x86_insn *insn, struct x86_state *st,
 	}
 	if (insn->has_mem)
 		e.ea = x86_emul_ea(insn, st);
+	if (x86_emul_is_rmw(insn))
+		e.racc = X86_ACC_WRITE;
 
 	switch (insn->op) {
 	case X86_OP_MOV:
@@ -460,10 +525,25 @@ x86_emul(const struct x86_insn *insn, struct x86_state *st,
 		break;
 	case X86_OP_MOVS: case X86_OP_STOS: case X86_OP_LODS:
 	case X86_OP_CMPS: case X86_OP_SCAS:
-		ret = x86_emul_string(&e, &more);
+		/*
+		 * Up to X86_EMUL_REP_BATCH iterations. Each one commits on
+		 * its own: a fault in iteration k leaves the registers of
+		 * iterations 0..k-1, as on hardware (SDM Vol.2 REP).
+		 */
+		for (unsigned i = 0; ; i++) {
+			saved = *st;
+			ret = x86_emul_string(&e, &more);
+			if (ret != X86_EMUL_DONE || !more || i + 1 >= X86_EMUL_REP_BATCH)
+				break;
+		}
 		break;
 	case X86_OP_CLFLUSH:
 		ret = X86_EMUL_DONE;    /* flushing MMIO: no data access */
+		break;
+	case X86_OP_SSE_MOV:
+		ret = x86_emul_sse(&e);
+		if (ret == X86_EMUL_UNSUPPORTED)
+			*reason = "SSE move on MMIO: no XMM callback registered";
 		break;
 	default:
 		*reason = "port I/O or unknown op in the Mem Assist";

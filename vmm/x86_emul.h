@@ -19,24 +19,36 @@
 
 /*
  * Memory callbacks. Access size bytes at offset off of segment seg (enum
- * x86_seg) with address size addrsize (off is not truncated yet). acc is
- * an X86_ACC_* kind from x86_mmu.h (0 for a data read). Return one of
- * X86_EMUL_DONE, X86_EMUL_EXCEPTION (with *exc) or X86_EMUL_ERROR.
+ * x86_seg) with address size addrsize (off is not truncated yet). For
+ * read, acc is 0 for a plain read or X86_ACC_WRITE (x86_mmu.h) for the
+ * read of a read-modify-write instruction: like hardware, the write
+ * permission is checked before the read happens, so a device never sees
+ * the read of an access that then faults. Return one of X86_EMUL_DONE,
+ * X86_EMUL_EXCEPTION (with *exc) or X86_EMUL_ERROR.
  */
 struct x86_emul_ops {
 	int (*read)(void *ctx, unsigned seg, uint64_t off, unsigned addrsize,
-	    void *buf, unsigned size, struct x86_exception *exc);
+	    void *buf, unsigned size, unsigned acc, struct x86_exception *exc);
 	int (*write)(void *ctx, unsigned seg, uint64_t off, unsigned addrsize,
 	    const void *buf, unsigned size, struct x86_exception *exc);
+	/*
+	 * Optional (NULL: SSE moves are unsupported): read or write all 16
+	 * bytes of guest register XMM<reg>.
+	 */
+	void (*xmm)(void *ctx, unsigned reg, bool write, uint8_t data[16]);
 };
+
+/* Most iterations of a REP string instruction per x86_emul call. */
+#define X86_EMUL_REP_BATCH 128
 
 /*
  * Execute insn (decoded from the bytes at st->rip) on st. Memory goes
  * through ops with ctx. On X86_EMUL_DONE, st holds the new registers and
  * flags and RIP has moved past the instruction, except for a REP string
- * instruction with iterations left (one iteration per call, RIP stays so
- * the guest re-executes it). On X86_EMUL_EXCEPTION nothing architectural
- * changed except what hardware also commits before the fault. *reason
+ * instruction with iterations left (at most X86_EMUL_REP_BATCH per call;
+ * RIP stays so the guest re-executes it). On X86_EMUL_EXCEPTION nothing
+ * architectural changed except what hardware also commits before the
+ * fault (the completed iterations of a REP string instruction). *reason
  * gets a short text on UNSUPPORTED/ERROR.
  */
 int x86_emul(const struct x86_insn *insn, struct x86_state *st,

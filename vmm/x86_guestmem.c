@@ -66,7 +66,8 @@ x86_memmap_add(struct x86_machine *m, gpa_t gpa, uint64_t size,
 	for (i = 0; i < m->nranges; i++) {
 		const struct x86_memrange *r = &m->ranges[i];
 
-		/* [a, a+sa) and [b, b+sb) overlap iff a <= b+sb-1 && b <= a+sa-1 */
+		/* [a, a+sa) and [b, b+sb) overlap iff a <= b+sb-1 and
+		 * b <= a+sa-1 (last bytes: no wrap) */
 		if (gpa <= r->gpa + (r->size - 1) && r->gpa <= gpa + (size - 1))
 			return -1;
 	}

@@ -32,6 +32,14 @@ struct x86_mem {
 
 typedef void (*x86_io_cb_t)(void *ctx, struct x86_io *io);
 typedef void (*x86_mem_cb_t)(void *ctx, struct x86_mem *mem);
+/*
+ * Optional: access guest register XMM<reg> (0-15), all 16 bytes,
+ * little-endian. The hypervisor keeps guest XMM state live in hardware,
+ * so it can read/write the physical register. NULL: SSE moves on MMIO are
+ * reported unsupported.
+ */
+typedef void (*x86_xmm_cb_t)(void *ctx, unsigned reg, bool write,
+			     uint8_t data[16]);
 
 #define X86_MEMMAP_MAX 16
 
@@ -56,6 +64,7 @@ struct x86_machine {
 	 * maximum (x86_mmu.c).
 	 */
 	uint8_t maxphyaddr;
+	x86_xmm_cb_t xmm_cb;    /* optional, see x86_xmm_cb_t */
 };
 
 /*

@@ -31,9 +31,6 @@
 #define X86_CR3_PAE_BASE    BITS(31, 5)    /* PDPT is 32-byte aligned */
 #define X86_CR3_64_BASE     BITS(51, 12)
 
-/* PAE PDPTE reserved bits besides 63:MAXPHYADDR (SDM Vol.3 Table 4-8). */
-#define X86_PDPTE_PAE_RSVD  (BITS(2, 1) | BITS(8, 5))
-
 #define X86_MAXPHYADDR_DEFAULT 52
 
 enum x86_pgmode {
@@ -156,8 +153,9 @@ x86_seg_linear(const struct x86_state *st, enum x86_seg seg, uint64_t off,
 
 	last = off + (size - 1);
 	if (!(type & 0x8) && (type & 0x4)) {
-		/* expand-down: valid offsets are limit+1 .. 0xffff/0xffffffff */
-		uint64_t upper = (s->attr & X86_SEGATTR_DB) ? 0xffffffff : 0xffff;
+		/* expand-down: valid offsets limit+1 .. 0xffff/0xffffffff */
+		uint64_t upper = (s->attr & X86_SEGATTR_DB) ? 0xffffffff :
+		    0xffff;
 
 		if (off <= s->limit || last > upper)
 			goto fault;
@@ -284,10 +282,19 @@ x86_walk_rsvd(const struct x86_walk *w, const struct x86_state *st,
 		rsvd |= X86_PTE_XD;
 
 	if (w->mode == X86_PG_PAE) {
-		/* Tables 4-8..4-11: 62:52 reserved too (ignored in 4-level) */
-		rsvd |= BITS(62, 52);
+		/*
+		 * PAE PDPTEs are checked once, when the CPU loads its four
+		 * PDPTE registers on MOV to CR3/CR0/CR4 (#GP there, SDM Vol.3
+		 * 4.4.1), never during a walk: the walk-time reserved bits of
+		 * 4.4.2 name PDEs and PTEs only. A guest that runs has passed
+		 * that check, and the CPU may set bits the load check forbids
+		 * afterwards (QEMU TCG sets the A bit of PDPTEs). So a PDPTE
+		 * has no reserved bits here.
+		 */
 		if (lvl == 2)
-			return rsvd | X86_PDPTE_PAE_RSVD | X86_PTE_XD;
+			return 0;
+		/* Tables 4-9..4-11: 62:52 reserved too (ignored in 4-level) */
+		rsvd |= BITS(62, 52);
 		if (lvl == 1 && ps)
 			rsvd |= BITS(20, 13);
 		return rsvd;
@@ -473,7 +480,7 @@ x86_mmu_gva_to_gpa(struct x86_machine *m, const struct x86_state *st,
 			w.u = w.u && (pte & X86_PTE_US);
 		}
 		if (w.mode != X86_PG_32 && (pte & X86_PTE_XD))
-			w.nx = true;    /* only reachable with NXE (rsvd else) */
+			w.nx = true;    /* only with NXE (else reserved) */
 
 		if (lvl == 0 || ((pte & X86_PTE_PS) &&
 		    x86_walk_large_ok(st, w.mode, lvl)))
@@ -570,7 +577,8 @@ int
 x86_gva_read(struct x86_machine *m, const struct x86_state *st, gva_t la,
 	     void *buf, size_t len, unsigned acc, struct x86_exception *exc)
 {
-	return x86_gva_access(m, st, la, buf, len, acc & ~X86_ACC_WRITE,
+	return x86_gva_access(m, st, la, buf, len,
+	    acc & ~(unsigned)X86_ACC_WRITE,
 	    false, exc);
 }
 

@@ -13,7 +13,10 @@
  * Checks: present, reserved bits (MAXPHYADDR from x86_machine), write
  * (CR0.WP, CPL), user, NX (EFER.NXE), SMEP, SMAP (RFLAGS.AC); not
  * modelled: protection keys, the PDPTE cache of PAE mode (PDPTEs are read
- * from memory on every walk), the A20 gate.
+ * from memory on every walk), the A20 gate, CPUID-dependent features (1 GiB
+ * pages are always allowed), AMD's MBZ bit 8 of PML4/PML5 entries (Intel
+ * ignores it; we follow Intel), alignment checks (#AC), TLBs (every call
+ * walks the tables in guest memory as they are now).
  * Accessed and dirty bits are set like hardware: A in every entry of a
  * successful walk, D in the leaf entry on a write access (the update is
  * dropped when the table lies in a read-only range).
@@ -85,9 +88,11 @@ int x86_seg_linear(const struct x86_state *st, enum x86_seg seg,
 /*
  * x86_gva_read / x86_gva_write - copy len bytes (any length) between buf
  * and guest linear memory at la. Every page touched is translated (kind
- * acc, X86_ACC_WRITE is added by x86_gva_write) before any byte moves, so
- * a #PF on the second page leaves memory and devices untouched. RAM parts
- * are copied, MMIO parts go to the Mem callback (see x86_gpa_read).
+ * acc; x86_gva_write adds X86_ACC_WRITE, x86_gva_read removes it, so a
+ * read-modify-write checks writability with x86_mmu_gva_to_gpa first)
+ * before any byte moves, so a #PF on the second page leaves memory and
+ * devices untouched. RAM parts are copied, MMIO parts go to the Mem
+ * callback (see x86_gpa_read).
  * Returns 0, X86_MMU_FAULT, X86_MMU_EPT or X86_MMU_EMEM.
  */
 int x86_gva_read(struct x86_machine *m, const struct x86_state *st,

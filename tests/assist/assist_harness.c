@@ -15,6 +15,7 @@ unsigned ah_log_len;
 unsigned ah_ncb;
 bool ah_quiet;
 uint8_t ah_port_next;
+uint8_t ah_xmm[16][16];
 unsigned ah_ntests, ah_nfail;
 
 static void
@@ -83,6 +84,16 @@ ah_io_cb(void *ctx, struct x86_io *io)
 	}
 }
 
+static void
+ah_xmm_cb(void *ctx, unsigned reg, bool write, uint8_t data[16])
+{
+	(void)ctx;
+	if (write)
+		memcpy(ah_xmm[reg & 15], data, 16);
+	else
+		memcpy(data, ah_xmm[reg & 15], 16);
+}
+
 void
 ah_machine_init(struct x86_machine *m)
 {
@@ -96,6 +107,7 @@ ah_machine_init(struct x86_machine *m)
 	}
 	m->mem_cb = ah_mem_cb;
 	m->io_cb = ah_io_cb;
+	m->xmm_cb = ah_xmm_cb;
 	m->cb_ctx = NULL;
 	ah_reset();
 }
@@ -131,10 +143,14 @@ ah_reset(void)
 	ah_pte(AH_PT, 4, 0);
 	ah_pte(AH_PT, 5, 0x205000 | 0x5);       /* read-only */
 	ah_pte(AH_PT, 7, 0);
+	ah_pte(AH_PT, 8, 0x0a2000 | 0x5);       /* device, read-only */
 	ah_log_len = 0;
 	ah_log[0] = 0;
 	ah_ncb = 0;
 	ah_port_next = 0x10;
+	for (unsigned r = 0; r < 16; r++)
+		for (unsigned i = 0; i < 16; i++)
+			ah_xmm[r][i] = (uint8_t)(0x80 + 16 * r + i);
 }
 
 void

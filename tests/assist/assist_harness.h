@@ -13,7 +13,8 @@
  *   page; PD[1] -> PT at 0x4000 for 2-4 MiB with 4 KiB pages, where
  *     VA 0x200000 -> PA 0x201000 and VA 0x201000 -> PA 0x200000 (swapped),
  *     VA 0x202000 -> PA 0x0a0000, VA 0x203000 -> PA 0x0a1000 (device),
- *     VA 0x204000 and 0x207000 not present, VA 0x205000 read-only.
+ *     VA 0x204000 and 0x207000 not present, VA 0x205000 read-only,
+ *     VA 0x208000 -> PA 0x0a2000 (device) read-only.
  * Segments (ah_state_init): flat in 32/64-bit modes except SS base 0x8000
  * in 32-bit mode (so SS and DS accesses differ); FS base 0xa8000 and GS
  * base 0xa4000 (device) in 32/64-bit modes. 16-bit modes: DS = ES base
@@ -52,6 +53,7 @@ extern unsigned ah_log_len;
 extern unsigned ah_ncb;         /* number of callbacks */
 extern bool ah_quiet;           /* do not log (benchmarks) */
 extern uint8_t ah_port_next;    /* next byte an IN returns (then ++) */
+extern uint8_t ah_xmm[16][16];  /* guest XMM registers (xmm_cb) */
 
 void ah_machine_init(struct x86_machine *m);
 /* Reset RAM data areas, device, log, port sequence; rebuild page tables. */

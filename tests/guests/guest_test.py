@@ -15,6 +15,7 @@ import argparse
 import os
 import re
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'qemu'))
 import hvqemu  # noqa: E402
@@ -36,10 +37,12 @@ TRACE_RE = re.compile(r'exit (\S+) rip=(0x[0-9a-f]+) info1=(0x[0-9a-f]+) info2=(
 class Run:
     """One boot and what it showed."""
 
-    def __init__(self, args, cmdline, modules=(), mem_mib=256):
+    def __init__(self, args, cmdline, modules=(), mem_mib=256, cpu=None):
         self.cmdline = cmdline
-        self.res = hvqemu.boot(args.hv, cmdline, modules, mem_mib=mem_mib,
-                               timeout=TIMEOUT, accel='tcg')
+        with tempfile.TemporaryDirectory(prefix='guest-test-') as tmp:
+            iso = hvqemu.make_iso(args.hv, os.path.join(tmp, 'hv.iso'), cmdline, modules)
+            self.res = hvqemu.run_iso(iso, mem_mib=mem_mib, timeout=TIMEOUT, accel='tcg',
+                                      cpu=cpu)
         self.text = self.res.serial
         self.status = self._status()
 
@@ -103,8 +106,9 @@ def check_guest_tap(t, run, what, min_checks):
 
 def sc_demo(t, args):
     """No options: the demo guest runs (acceptance: ./run with no options)."""
-    run = Run(args, '')
+    run = Run(args, 'guest_args=hello,world')
     check_common(t, run, OK, 'demo')
+    t.ok('args="hello,world"' in run.text, 'demo: guest_args reach the boot-info page')
     t.ok('vm: starting guest "demo"' in run.text, 'demo: default guest is "demo"')
     t.ok(re.search(r'^Hello from the demo guest!$', run.text, re.M),
          'demo: greeting printed at column 0 (whole line)', run.tail())
@@ -235,11 +239,82 @@ def sc_badconfig(t, args):
          'unknown guest: available names listed', repr(listed))
     for mem, why, msg in (('1M', 'too small', r'vm: mem=1024 KiB is out of range'),
                           ('1G', 'larger than the host', r'vm: cannot allocate 1024 MiB'),
-                          ('4G', 'above the MMIO hole', r'vm: mem=4194304 KiB is out of range')):
+                          ('4G', 'above the MMIO hole', r'vm: mem=4194304 KiB is out of range'),
+                          ('lots', 'not a number', r'vm: mem=lots is not a size')):
         run = Run(args, 'mem=' + mem)
         check_common(t, run, BAD_CONFIG, 'mem=%s (%s)' % (mem, why))
         t.ok(re.search(msg, run.text), 'mem=%s: clear error message' % mem, run.tail(5))
         t.ok('vm: starting guest' not in run.text, 'mem=%s: no guest started' % mem)
+
+
+def sc_nosvm(t, args):
+    """A CPU without SVM: clear message, HV_STATUS_NO_SVM, no guest."""
+    run = Run(args, '', cpu='max,-svm')
+    check_common(t, run, NO_SVM, 'nosvm')
+    t.ok('svm: CPU has no SVM' in run.text, 'nosvm: clear message', run.tail(5))
+    t.ok('vm: starting guest' not in run.text, 'nosvm: no guest started')
+
+
+# Hand-assembled real-mode flat binaries (loaded at 1000:0000, guest_abi.h).
+RAW_CONSOLE = bytes([
+    0xba, 0xf8, 0x03,           # mov dx, 0x3f8
+    0xb0, 0x68, 0xee,           # mov al, 'h'; out dx, al
+    0xb0, 0x69, 0xee,           # mov al, 'i'; out dx, al
+    0xb0, 0x0a, 0xee,           # mov al, '\n'; out dx, al
+    0x2e, 0x0f, 0xa2,           # cs cpuid        (prefix: length 3)
+    0x66, 0xf3, 0x0f, 0xa2,     # o32 rep cpuid   (two prefixes: length 4)
+    0xb0, 0x05, 0xe6, 0xf4,     # mov al, 5; out 0xf4, al
+    0xf4,                       # hlt (not reached)
+])
+RAW_CLAMP = bytes([0xb0, 0xc8, 0xe6, 0xf4, 0xf4])       # out 0xf4 <- 200
+RAW_ALLONES = bytes([
+    0xe4, 0x61,                 # 0:  in al, 0x61
+    0x3c, 0xff,                 # 2:  cmp al, 0xff
+    0x75, 0x0e,                 # 4:  jne fail (20)
+    0xba, 0x34, 0x12,           # 6:  mov dx, 0x1234
+    0xed,                       # 9:  in ax, dx
+    0x83, 0xf8, 0xff,           # 10: cmp ax, -1
+    0x75, 0x05,                 # 13: jne fail (20)
+    0xb0, 0x03, 0xe6, 0xf4,     # 15: mov al, 3; out 0xf4, al   (pass)
+    0xf4,                       # 19: hlt
+    0xb0, 0x02, 0xe6, 0xf4,     # 20: fail: mov al, 2; out 0xf4, al
+    0xf4,
+])
+RAW_OUTS = bytes([0xba, 0xf8, 0x03, 0x31, 0xf6, 0x6e, 0xf4])   # mov dx; xor si, si; outsb
+
+
+def raw_run(t, args, name, code, loads=True):
+    with tempfile.TemporaryDirectory(prefix='guest-raw-') as tmp:
+        path = os.path.join(tmp, name + '.bin')
+        with open(path, 'wb') as f:
+            f.write(code)
+        run = Run(args, '', modules=[(path, 'guest')])
+    loaded = re.search(r'vm: guest "module": %d bytes' % len(code), run.text) is not None
+    t.ok(loaded == loads, '%s: raw module %s' % (name, 'loaded' if loads else 'refused'))
+    return run
+
+
+def sc_raw(t, args):
+    """Raw flat-binary modules: console lines, debug-exit status, prefixed
+    CPUID lengths, unclaimed ports, string I/O refused cleanly."""
+    run = raw_run(t, args, 'raw_console', RAW_CONSOLE)
+    check_common(t, run, 5, 'raw_console')
+    t.ok(re.search(r'^hi$', run.text, re.M), 'raw_console: guest line printed whole at column 0')
+    t.is_(run.stats(), {'CPUID': 2, 'IOIO': 4},
+          'raw_console: prefixed CPUIDs decoded (run reached the exit port)')
+    run = raw_run(t, args, 'raw_clamp', RAW_CLAMP)
+    check_common(t, run, 31, 'raw_clamp (guest status 200 clamped)')
+    run = raw_run(t, args, 'raw_allones', RAW_ALLONES)
+    check_common(t, run, 3, 'raw_allones (IN from unclaimed ports reads all ones)')
+    run = raw_run(t, args, 'raw_outs', RAW_OUTS)
+    check_common(t, run, GUEST_ERROR, 'raw_outs')
+    t.ok('string I/O (outs) on port 0x3f8' in run.text, 'raw_outs: clear "not supported" message')
+    t.ok('VMCB dump:' in run.text, 'raw_outs: VMCB dumped')
+    # An image one byte larger than the load window (guest_abi.h GUEST_LOAD_MAX).
+    run = raw_run(t, args, 'raw_toobig', b'\xf4' * (0x80000 + 1), loads=False)
+    check_common(t, run, BAD_CONFIG, 'raw_toobig')
+    t.ok(re.search(r'guest image "module" is 524289 bytes, more than the 524288', run.text),
+         'raw_toobig: clear "image too big" message', run.tail(5))
 
 
 SCENARIOS = {
@@ -255,6 +330,8 @@ SCENARIOS = {
     'hvleak': sc_hvleak,
     'triplefault': sc_triplefault,
     'badconfig': sc_badconfig,
+    'nosvm': sc_nosvm,
+    'raw': sc_raw,
 }
 
 

@@ -451,6 +451,36 @@ suite_fetch(void)
 	    log_is(0, 0x10000ff0, 8, false) && log_is(3, 0x10000ffe, 1, false) &&
 	    is_mmio_data(b, 0x10000ff0, 15), "fetch: from an MMIO page");
 
+	/* 64-bit: the last 8 bytes below the canonical hole, la
+	 * 0x7ffffffff000 via PML4[255] -> 0x6000[511] -> 0x7000[511] ->
+	 * 0x8000[511] -> gpa 0x54000 */
+	mt_w64(0x1000 + 255 * 8, 0x6000 | P | RW | US);
+	mt_w64(0x6000 + 511 * 8, 0x7000 | P | RW | US);
+	mt_w64(0x7000 + 511 * 8, 0x8000 | P | RW | US);
+	mt_w64(0x8000 + 511 * 8, 0x54000 | P | RW | US);
+	fill(&mt_ram[0x54000], 0x1000, 0x44);
+	st.rip = 0x00007ffffffffff8ULL;
+	memset(&exc, 0, sizeof(exc));
+	rc = x86_fetch_insn(&m, &st, b, &n, &exc);
+	mt_diag("rc %d n %zu vec %u", rc, n, exc.vector);
+	mt_check(rc == 0 && n == 8 && memcmp(b, &mt_ram[0x54ff8], 8) == 0 &&
+	    exc.vector == X86_EXC_GP && exc.error == 0,
+	    "fetch: stops at the end of the canonical range with #GP(0)");
+
+	/* compatibility mode: 32-bit CS with a limit, paging on */
+	st.seg[X86_SEG_CS].attr = 0x09b | X86_SEGATTR_DB;
+	st.seg[X86_SEG_CS].limit = 0x10ffb;
+	st.rip = 0x10ff9;
+	rc = x86_fetch_insn(&m, &st, b, &n, &exc);
+	mt_check(rc == 0 && n == 3 && memcmp(b, &mt_ram[0x20ff9], 3) == 0 &&
+	    exc.vector == X86_EXC_GP,
+	    "fetch: compatibility mode honours the CS limit");
+	st.seg[X86_SEG_CS].limit = 0xffffffff;
+	st.rip = 0x10ff9;
+	rc = x86_fetch_insn(&m, &st, b, &n, &exc);
+	mt_check(rc == 0 && n == 15 && memcmp(b + 7, &mt_ram[0x35000], 8) == 0,
+	    "fetch: compatibility mode across a page boundary");
+
 	/* 32-bit protected mode without paging, CS limit */
 	memset(&st, 0, sizeof(st));
 	st.cr0 = X86_CR0_PE;

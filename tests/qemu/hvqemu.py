@@ -8,8 +8,8 @@ Import it from a test script with:
 
 API (keep it small):
 
-    boot(hv_elf, cmdline='', modules=(), mem_mib=512, timeout=60, accel=None)
-        -> Result
+    boot(hv_elf, cmdline='', modules=(), mem_mib=512, timeout=60, accel=None,
+         cpu=None, extra_args=()) -> Result
         Build a temporary ISO (make_iso) and boot it once (run_iso).
 
     make_iso(hv_elf, iso_path, cmdline='', modules=())
@@ -17,13 +17,16 @@ API (keep it small):
         `multiboot2 /boot/hv.elf CMDLINE` and one `module2 /boot/NAME ARGS`
         per module. modules is a list of (path, args) pairs, NAME is the
         file's base name (made unique). CMDLINE and ARGS are written into
-        grub.cfg as they are: GRUB's quoting rules apply ("a b" is one
-        argument; GRUB passes it on as "a b" with the quotes).
+        grub.cfg as they are: GRUB's quoting rules apply (k="a b" is one
+        argument; GRUB hands it on re-quoted as "k=a b", which
+        hv/cmdline.c parses back to k = 'a b').
 
-    run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=())
-        -> Result
+    run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=(),
+            cpu=None) -> Result
         Boot an ISO made by make_iso. Use this to boot one ISO several
         times (e.g. with different -m): one grub-mkrescue per test.
+        cpu: QEMU -cpu model, default 'max,+svm' (e.g. 'max,-svm' to test
+        a CPU without SVM, 'qemu32' for one without long mode).
 
     Result fields:
         status   the HV_STATUS_* the hypervisor wrote to isa-debug-exit
@@ -36,14 +39,15 @@ API (keep it small):
         elapsed  seconds from QEMU start to its exit
         qemu_rc, stderr   raw QEMU exit code and standard error
 
-    qemu_argv(iso_path, mem_mib=512, accel=None, serial='file:PATH')
+    qemu_argv(iso_path, mem_mib=512, accel=None, serial='file:PATH',
+              extra_args=(), cpu=None)
         the QEMU command line (./run uses it with serial 'mon:stdio')
     decode_exit(rc, serial_text) -> (status, reason)
     pick_accel(accel=None) -> 'kvm' or 'tcg'; kvm_svm_usable() -> bool
 
     Tap: a tiny TAP producer for meson's protocol: 'tap'.
         t = Tap(); t.ok(cond, name, diag=''); t.is_(got, want, name)
-        t.diag(text); sys.exit(t.done())   # prints the plan, returns 0/1
+        t.diag(text); t.bail(reason); sys.exit(t.done())  # plan, returns 0/1
 
 Exit status encoding: hv_exit(s) writes s to port 0xf4, QEMU exits with
 (s << 1) | 1. A QEMU that could not start also exits with 1, which would
@@ -153,10 +157,13 @@ def make_iso(hv_elf, iso_path, cmdline='', modules=()):
     return iso_path
 
 
-def qemu_argv(iso_path, mem_mib=512, accel=None, serial=None, extra_args=()):
+DEFAULT_CPU = 'max,+svm'
+
+
+def qemu_argv(iso_path, mem_mib=512, accel=None, serial=None, extra_args=(), cpu=None):
     """QEMU command line for an ISO. serial: a QEMU -serial value."""
     accel = pick_accel(accel)
-    argv = [QEMU, '-accel', accel, '-cpu', 'max,+svm', '-m', str(int(mem_mib)),
+    argv = [QEMU, '-accel', accel, '-cpu', cpu or DEFAULT_CPU, '-m', str(int(mem_mib)),
             '-nographic', '-display', 'none', '-no-reboot', '-nic', 'none',
             '-device', 'isa-debug-exit,iobase=0x%x,iosize=1' % DEBUG_EXIT_PORT,
             '-boot', 'd', '-cdrom', iso_path]
@@ -186,11 +193,11 @@ def hv_part(serial_text):
     return serial_text[m.start():] if m else ''
 
 
-def run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=()):
+def run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=(), cpu=None):
     """Boot iso_path once; return a Result."""
     with tempfile.TemporaryDirectory(prefix='hvrun-') as tmp:
         log = os.path.join(tmp, 'serial.log')
-        argv = qemu_argv(iso_path, mem_mib, accel, 'file:' + log, extra_args)
+        argv = qemu_argv(iso_path, mem_mib, accel, 'file:' + log, extra_args, cpu)
         start = time.monotonic()
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
@@ -213,11 +220,12 @@ def run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=()):
                   (err or b'').decode('utf-8', 'replace'))
 
 
-def boot(hv_elf, cmdline='', modules=(), mem_mib=512, timeout=60, accel=None):
+def boot(hv_elf, cmdline='', modules=(), mem_mib=512, timeout=60, accel=None, cpu=None,
+         extra_args=()):
     """Make a temporary ISO for hv_elf and boot it once; return a Result."""
     with tempfile.TemporaryDirectory(prefix='hvboot-') as tmp:
         iso = make_iso(hv_elf, os.path.join(tmp, 'hv.iso'), cmdline, modules)
-        return run_iso(iso, mem_mib, timeout, accel)
+        return run_iso(iso, mem_mib, timeout, accel, extra_args, cpu)
 
 
 class Tap:

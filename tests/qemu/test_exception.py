@@ -2,7 +2,7 @@
 """Exception test (issue 3, acceptance 2): boot with fault=KIND so that
 the hypervisor faults on purpose, and check the dump and the exit status.
 
-usage: test_exception.py HV_ELF KIND     KIND = ud | pf | gp   (TAP on stdout)
+usage: test_exception.py HV_ELF KIND     KIND = ud | pf | gp | de  (TAP on stdout)
 """
 import os
 import re
@@ -19,13 +19,15 @@ KINDS = {
     'pf': ('#PF', 14, 0x2, 0x8000000000),
     # non-canonical address -> #GP(0)
     'gp': ('#GP', 13, 0x0, None),
+    # DIV by zero
+    'de': ('#DE', 0, 0x0, None),
 }
 
 
 def main():
     t = hvqemu.Tap()
     if len(sys.argv) != 3 or sys.argv[2] not in KINDS:
-        t.bail('usage: test_exception.py HV_ELF ud|pf|gp')
+        t.bail('usage: test_exception.py HV_ELF ud|pf|gp|de')
         return 1
     hv_elf, kind = sys.argv[1], sys.argv[2]
     name, vector, error, cr2 = KINDS[kind]
