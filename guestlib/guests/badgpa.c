@@ -12,6 +12,11 @@
  * the first one at or above it are also printed ("probe 0x...") just
  * before the read, so the log shows the exact GPA the guest tried.
  *
+ * With guest_args=start=0xHEX the probe starts at that GPA instead, so a
+ * test can aim single probes at any part of the host's RAM (where the
+ * hypervisor's own image and free pages live): each one must end the run
+ * at exactly that GPA.
+ *
  * If the probe reaches the end of the mapped range without being stopped
  * (the hypervisor let it read memory that is not guest RAM), the guest
  * prints a "badgpa: FAIL" line and exits with status 1.
@@ -26,6 +31,35 @@
 #define BADGPA_REPORT  (64ull << 20)
 #define BADGPA_1G      (1ull << 30)
 #define BADGPA_MIN_TOP (4ull << 30)
+
+/* Value of "start=0x..." in the boot-info args, or dflt. */
+static uint64_t badgpa_start(const char *args, uint64_t dflt)
+{
+	static const char key[] = "start=0x";
+	uint64_t v = 0;
+	int digits = 0;
+
+	for (; *args != '\0'; args++) {
+		if (memcmp(args, key, sizeof(key) - 1) == 0)
+			break;
+	}
+	if (*args == '\0')
+		return dflt;
+	for (args += sizeof(key) - 1; *args != '\0' && *args != ','; args++) {
+		char c = *args;
+		unsigned d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else
+			return dflt;
+		v = (v << 4) | d;
+		digits++;
+	}
+	return digits > 0 ? v : dflt;
+}
 
 void guest_main(void)
 {
@@ -42,11 +76,14 @@ void guest_main(void)
 	    (unsigned long long)want);
 	gl_printf("probe ram_top=0x%llx\n", (unsigned long long)bi->ram_top);
 
-	for (gpa = BADGPA_START; gpa < top; gpa += BADGPA_STEP) {
+	gpa = badgpa_start(bi->args, BADGPA_START);
+	gl_printf("probe start=0x%llx\n", (unsigned long long)gpa);
+	for (; gpa < top; gpa += BADGPA_STEP) {
 		bool near = gpa + BADGPA_STEP > bi->ram_top &&
 		    gpa < bi->ram_top + BADGPA_STEP;
 
-		if ((gpa - BADGPA_START) % BADGPA_REPORT == 0 || near)
+		if ((gpa - BADGPA_START) % BADGPA_REPORT == 0 || near ||
+		    gpa >= bi->ram_top)
 			gl_printf("probe 0x%llx\n", (unsigned long long)gpa);
 		sum += *(volatile uint64_t *)(uintptr_t)gpa;
 	}

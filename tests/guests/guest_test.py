@@ -208,6 +208,21 @@ def sc_badgpa(t, args):
         t.ok('badgpa: FAIL' not in run.text, '%s: guest never read past RAM' % what)
         t.is_((run.stats() or {}).get('NPF'), 1, '%s: one NPF exit' % what)
 
+    # Single probes aimed across the host's whole RAM (512 MiB here: the
+    # hypervisor image at 1 MiB, the guest's own block, free host pages,
+    # the end of host RAM, the top of the 32-bit space): each must end the
+    # run at exactly that GPA, never read anything.
+    host_mib = 512
+    for start in (128 * 2**20, 0x10000000, 0x1ff00000, (host_mib - 2) * 2**20,
+                  0x40000000, 0xffe00000):
+        run = Run(args, 'guest=badgpa guest_args=start=0x%x' % start, mem_mib=host_mib)
+        what = 'badgpa start=0x%x' % start
+        check_common(t, run, BADGPA, what)
+        npf = NPF_RE.findall(run.text)
+        t.ok(len(npf) == 1 and int(npf[0][0], 16) == start,
+             '%s: run ends at that GPA' % what, repr(npf))
+        t.ok('badgpa: FAIL' not in run.text, '%s: guest never read it' % what)
+
 
 def sc_hvleak(t, args):
     """Acceptance 4: hypervisor memory (canary-filled) never visible in guest RAM."""
