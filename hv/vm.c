@@ -30,14 +30,13 @@ static struct vm the_vm;
 
 void *vm_gpa_to_hva(struct vm *vm, gpa_t gpa, uint64_t len)
 {
-	uint64_t end = gpa + len;
+	uint64_t avail;
+	uint8_t *p = x86_gpa_to_hva(&vm->mach, gpa, &avail);
 
-	if (end < gpa || len == 0)
+	/* One RAM range of the guest's memory map must hold all len bytes. */
+	if (p == NULL || len == 0 || avail < len)
 		return NULL;
-	if (end <= GUEST_LOWMEM_TOP ||
-	    (gpa >= GUEST_HIMEM_BASE && end <= vm->ram_top))
-		return vm->ram + gpa;
-	return NULL;
+	return p;
 }
 
 void vm_stop(struct vm *vm, int status)
