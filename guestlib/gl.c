@@ -90,6 +90,67 @@ bool gl_bootinfo_valid(void)
 	return gl_bi_valid;
 }
 
+/*
+ * Parse a decimal or 0x-hex number that ends at NUL or ','. No division:
+ * 32-bit guests have no libgcc for 64-bit arithmetic helpers.
+ */
+static int gl_parse_u64(const char *s, uint64_t *val)
+{
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	uint64_t v = 0;
+	int digits = 0;
+
+	for (s += hex ? 2 : 0; *s != '\0' && *s != ','; s++, digits++) {
+		char c = *s;
+		uint64_t next;
+		unsigned d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (hex && c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (hex && c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+		if (hex) {
+			if (v >> 60)
+				return -1;
+			next = (v << 4) | d;
+		} else {
+			if (v > 0x1999999999999999ull)   /* UINT64_MAX / 10 */
+				return -1;
+			next = v * 10 + d;
+			if (next < v * 10)
+				return -1;
+		}
+		v = next;
+	}
+	if (digits == 0)
+		return -1;
+	*val = v;
+	return 1;
+}
+
+int gl_arg_u64(const char *key, uint64_t *val)
+{
+	const char *p = gl_bi.args;
+
+	while (*p != '\0') {
+		size_t i = 0;
+
+		while (key[i] != '\0' && p[i] == key[i])
+			i++;
+		if (key[i] == '\0' && p[i] == '=')
+			return gl_parse_u64(p + i + 1, val);
+		while (*p != '\0' && *p != ',')
+			p++;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 void gl_start(void)
 {
 	gl_trap_init();

@@ -47,6 +47,13 @@ __attribute__((noreturn)) void gl_exit(unsigned status);
 const struct guest_bootinfo *gl_bootinfo(void);
 bool gl_bootinfo_valid(void);
 
+/*
+ * Value of "key=N" among the comma-separated boot-info args (guest_args=
+ * on the hypervisor command line); N is decimal or 0x-hex. Returns 1 and
+ * sets *val when present, 0 when absent, -1 when present but malformed.
+ */
+int gl_arg_u64(const char *key, uint64_t *val);
+
 /* Guest-physical address of the image start/end (incl. BSS and stack). */
 uint32_t gl_image_gpa_start(void);
 uint32_t gl_image_gpa_end(void);

@@ -12,7 +12,7 @@
  * the first one at or above it are also printed ("probe 0x...") just
  * before the read, so the log shows the exact GPA the guest tried.
  *
- * With guest_args=start=0xHEX the probe starts at that GPA instead, so a
+ * With guest_args=start=GPA (decimal or 0x-hex) the probe starts at that GPA instead, so a
  * test can aim single probes at any part of the host's RAM (where the
  * hypervisor's own image and free pages live): each one must end the run
  * at exactly that GPA.
@@ -32,35 +32,6 @@
 #define BADGPA_1G      (1ull << 30)
 #define BADGPA_MIN_TOP (4ull << 30)
 
-/* Value of "start=0x..." in the boot-info args, or dflt. */
-static uint64_t badgpa_start(const char *args, uint64_t dflt)
-{
-	static const char key[] = "start=0x";
-	uint64_t v = 0;
-	int digits = 0;
-
-	for (; *args != '\0'; args++) {
-		if (memcmp(args, key, sizeof(key) - 1) == 0)
-			break;
-	}
-	if (*args == '\0')
-		return dflt;
-	for (args += sizeof(key) - 1; *args != '\0' && *args != ','; args++) {
-		char c = *args;
-		unsigned d;
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else
-			return dflt;
-		v = (v << 4) | d;
-		digits++;
-	}
-	return digits > 0 ? v : dflt;
-}
-
 void guest_main(void)
 {
 	const struct guest_bootinfo *bi = gl_bootinfo();
@@ -76,7 +47,11 @@ void guest_main(void)
 	    (unsigned long long)want);
 	gl_printf("probe ram_top=0x%llx\n", (unsigned long long)bi->ram_top);
 
-	gpa = badgpa_start(bi->args, BADGPA_START);
+	gpa = BADGPA_START;
+	if (gl_arg_u64("start", &gpa) < 0) {
+		gl_printf("badgpa: guest_args start= is not a number: \"%s\"\n", bi->args);
+		gl_exit(1);
+	}
 	gl_printf("probe start=0x%llx\n", (unsigned long long)gpa);
 	for (; gpa < top; gpa += BADGPA_STEP) {
 		bool near = gpa + BADGPA_STEP > bi->ram_top &&

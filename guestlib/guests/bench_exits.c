@@ -101,51 +101,18 @@ static const struct bench_op bench_ops[] = {
 	{ "rdmsr",   bench_loop_rdmsr },
 };
 
-/*
- * Value of "iterations=N" (decimal) in the boot-info args, or dflt if it
- * is absent. *bad is set if it is present but not a number up to max.
- */
-static uint32_t bench_iterations(const char *args, uint32_t dflt, uint32_t max,
-    bool *bad)
-{
-	static const char key[] = "iterations=";
-	uint64_t v = 0;
-	int digits = 0;
-
-	*bad = false;
-	for (; *args != '\0'; args++) {
-		if (memcmp(args, key, sizeof(key) - 1) == 0)
-			break;
-	}
-	if (*args == '\0')
-		return dflt;
-	for (args += sizeof(key) - 1; *args != '\0' && *args != ','; args++) {
-		if (*args < '0' || *args > '9' || v > max) {
-			*bad = true;
-			return dflt;
-		}
-		v = v * 10 + (uint64_t)(*args - '0');
-		digits++;
-	}
-	if (digits == 0 || v > max) {
-		*bad = true;
-		return dflt;
-	}
-	return (uint32_t)v;
-}
-
 void guest_main(void)
 {
 	uint64_t ticks[ARRAY_SIZE(bench_ops)];
-	bool bad;
-	uint32_t n = bench_iterations(gl_bootinfo()->args, BENCH_DEFAULT_ITER,
-	    BENCH_MAX_ITER, &bad);
+	uint64_t iter = BENCH_DEFAULT_ITER;
+	uint32_t n;
 
-	if (bad) {
+	if (gl_arg_u64("iterations", &iter) < 0 || iter > BENCH_MAX_ITER) {
 		gl_printf("bench_exits: bad guest_args \"%s\" (want iterations=0..%u)\n",
 		    gl_bootinfo()->args, BENCH_MAX_ITER);
 		gl_exit(1);
 	}
+	n = (uint32_t)iter;
 	/* Measure everything first, then print: no console exits in between. */
 	for (unsigned i = 0; i < ARRAY_SIZE(bench_ops); i++)
 		ticks[i] = bench_ops[i].loop(n);

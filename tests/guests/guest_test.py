@@ -223,6 +223,12 @@ def sc_badgpa(t, args):
              '%s: run ends at that GPA' % what, repr(npf))
         t.ok('badgpa: FAIL' not in run.text, '%s: guest never read it' % what)
 
+    # A malformed guest argument is refused by the guest, not misread.
+    run = Run(args, 'guest=badgpa guest_args=start=0x1zz', mem_mib=host_mib)
+    t.is_(run.status, 1, 'badgpa start=0x1zz: guest exits with status 1')
+    t.ok('badgpa: guest_args start= is not a number' in run.text and not NPF_RE.search(run.text),
+         'badgpa start=0x1zz: refused before any probe', run.tail(3))
+
 
 def sc_hvleak(t, args):
     """Acceptance 4: hypervisor memory (canary-filled) never visible in guest RAM."""
