@@ -187,19 +187,32 @@ static bool exit_advance_rip(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	struct vmcb *v = vcpu->vmcb;
 	uint8_t buf[INSN_MAX_LEN];
-	int n, len;
+	enum insn_mode mode;
+	int n, len = -1;
 
 	if (svm_has(SVM_FEAT_NRIPS) && v->ctrl.nrip != 0) {
 		v->state.rip = v->ctrl.nrip;
 		goto done;
 	}
-	n = insn_fetch(vm, vcpu, buf, sizeof(buf));
+	/*
+	 * The intercepted instructions are short: fetch from the page of
+	 * CS:RIP only, and walk the next page only if the bytes there do not
+	 * hold the whole instruction.
+	 */
+	mode = insn_mode(vcpu);
+	n = insn_fetch(vm, vcpu, buf, sizeof(buf), false);
+	if (n > 0)
+		len = insn_len_intercepted(v->ctrl.exitcode, buf, (unsigned)n, mode);
+	if (len < 0 && n >= 0 && n < INSN_MAX_LEN) {
+		n = insn_fetch(vm, vcpu, buf, sizeof(buf), true);
+		if (n > 0)
+			len = insn_len_intercepted(v->ctrl.exitcode, buf, (unsigned)n, mode);
+	}
 	if (n <= 0) {
 		log_printf(LOG_ERR, "vm: cannot fetch the instruction at RIP 0x%llx for %s\n",
 			   (unsigned long long)v->state.rip, vmcb_exitcode_str(v->ctrl.exitcode));
 		goto error;
 	}
-	len = insn_len_intercepted(v->ctrl.exitcode, buf, (unsigned)n, insn_mode(vcpu));
 	if (len < 0) {
 		log_printf(LOG_ERR, "vm: bytes at RIP 0x%llx (%02x %02x %02x %02x) are not "
 			   "the %s instruction\n", (unsigned long long)v->state.rip,
@@ -209,9 +222,9 @@ static bool exit_advance_rip(struct vm *vm, struct svm_vcpu *vcpu)
 	}
 	/* IP/EIP wrap at the code size (SDM Vol.1 3.6: 16- and 32-bit code). */
 	v->state.rip += (uint64_t)len;
-	if (insn_mode(vcpu) == INSN_MODE_16)
+	if (mode == INSN_MODE_16)
 		v->state.rip &= 0xffffULL;
-	else if (insn_mode(vcpu) == INSN_MODE_32)
+	else if (mode == INSN_MODE_32)
 		v->state.rip &= 0xffffffffULL;
 done:
 	/* The retired instruction ends any STI / MOV SS interrupt shadow. */

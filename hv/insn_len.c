@@ -5,6 +5,9 @@
  * The bytes come from decode assists when the CPU has them and the exit
  * provides them, otherwise from the assist library's guest MMU
  * (x86_fetch_insn: CS:RIP through segmentation and the guest's tables).
+ * This runs on every intercepted instruction of a CPU without NRIP-save,
+ * so it reads only the state the fetch needs and, first, only the page
+ * of CS:RIP (see insn_fetch in insn_len.h).
  *
  * Limits: only the opcodes of CPUID, RDMSR, WRMSR, HLT and VMMCALL are
  * known; anything else is reported as "not the instruction" and the run
@@ -31,10 +34,11 @@ enum insn_mode insn_mode(const struct svm_vcpu *vcpu)
 /* ---------------------------------------------------------------------- */
 /* Fetch */
 
-int insn_fetch(struct vm *vm, const struct svm_vcpu *vcpu, uint8_t *buf, unsigned n)
+int insn_fetch(struct vm *vm, const struct svm_vcpu *vcpu, uint8_t *buf, unsigned n,
+	       bool whole)
 {
 	const struct vmcb *v = vcpu->vmcb;
-	uint8_t bytes[X86_INSN_MAXLEN];
+	uint8_t bytes[X86_INSN_MAXLEN], *dst;
 	struct x86_exception exc;
 	struct x86_state st;
 	size_t got = 0;
@@ -42,17 +46,25 @@ int insn_fetch(struct vm *vm, const struct svm_vcpu *vcpu, uint8_t *buf, unsigne
 
 	if (n > sizeof(bytes))
 		n = sizeof(bytes);
+	/* A caller buffer of 15 bytes takes the fetch directly. */
+	dst = (n == sizeof(bytes)) ? buf : bytes;
 	/* Decode assists (APM Vol.2 15.33.4) fill insn_bytes on #NPF and #PF intercepts only. */
-	if (svm_has(SVM_FEAT_DECODEASSISTS) && v->ctrl.exitcode == VMCB_EXITCODE_NPF &&
-	    v->ctrl.insn_len != 0) {
+	if (v->ctrl.exitcode == VMCB_EXITCODE_NPF && v->ctrl.insn_len != 0 &&
+	    svm_has(SVM_FEAT_DECODEASSISTS)) {
 		got = v->ctrl.insn_len < n ? v->ctrl.insn_len : n;
 		memcpy(buf, v->ctrl.insn_bytes, got);
 		return (int)got;
 	}
 
-	/* Otherwise through the guest's segmentation and page tables (vmm/x86_mmu.c). */
-	svm_vcpu_get_state(vcpu, &st);
-	rc = x86_fetch_insn(&vm->mach, &st, bytes, &got, &exc);
+	/*
+	 * Otherwise through the guest's segmentation and page tables
+	 * (vmm/x86_mmu.c), with only the state the fetch reads.
+	 */
+	svm_vcpu_get_fetch_state(vcpu, &st);
+	if (whole)
+		rc = x86_fetch_insn(&vm->mach, &st, dst, &got, &exc);
+	else
+		rc = x86_fetch_insn_page(&vm->mach, &st, dst, &got, &exc);
 	if (rc != 0 || got == 0) {
 		/*
 		 * The CPU has just executed this instruction, so a fault here
@@ -66,7 +78,8 @@ int insn_fetch(struct vm *vm, const struct svm_vcpu *vcpu, uint8_t *buf, unsigne
 	}
 	if (got > n)
 		got = n;
-	memcpy(buf, bytes, got);
+	if (dst != buf)
+		memcpy(buf, dst, got);
 	return (int)got;
 }
 
@@ -107,17 +120,27 @@ int insn_len_intercepted(uint64_t exitcode, const uint8_t *buf, unsigned n,
 	const struct insn_form *f = NULL;
 	unsigned i = 0;
 
-	for (unsigned k = 0; k < ARRAY_SIZE(insn_forms); k++)
-		if (insn_forms[k].exitcode == exitcode)
+	for (unsigned k = 0; k < ARRAY_SIZE(insn_forms); k++) {
+		if (insn_forms[k].exitcode == exitcode) {
 			f = &insn_forms[k];
-	if (f == NULL)
+			break;
+		}
+	}
+	if (f == NULL || n == 0)
 		return -1;
 
-	while (i < n && i < INSN_MAX_LEN && insn_is_legacy_prefix(buf[i]))
-		i++;
-	/* REX (40-4F) only in 64-bit mode, and only right before the opcode. */
-	if (mode == INSN_MODE_64 && i < n && (buf[i] & 0xf0) == 0x40)
-		i++;
+	/*
+	 * The usual case has no prefix. The first opcode byte of every form
+	 * (0F, F4) is neither a legacy prefix nor REX, so when buf[0] is that
+	 * byte the scan below would stop at i = 0 anyway: skip it.
+	 */
+	if (buf[0] != f->bytes[0]) {
+		while (i < n && i < INSN_MAX_LEN && insn_is_legacy_prefix(buf[i]))
+			i++;
+		/* REX (40-4F) only in 64-bit mode, and only right before the opcode. */
+		if (mode == INSN_MODE_64 && i < n && (buf[i] & 0xf0) == 0x40)
+			i++;
+	}
 	if (i + f->len > n || i + f->len > INSN_MAX_LEN)
 		return -1;
 	for (unsigned b = 0; b < f->len; b++) {

@@ -7,6 +7,7 @@
 #ifndef HV_INSN_LEN_H
 #define HV_INSN_LEN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define INSN_MAX_LEN 15         /* SDM Vol.2 2.3.11 / APM Vol.3 1.1 */
@@ -26,11 +27,15 @@ enum insn_mode insn_mode(const struct svm_vcpu *vcpu);
 /*
  * Copy up to n instruction bytes starting at the guest's CS:RIP into buf.
  * When decode assists supplied the bytes (a #NPF on real hardware) they
- * are used as they are. Returns the number of bytes copied (fewer than n
- * when the next page is not mapped), or -1 if not even the first byte is
- * readable.
+ * are used as they are. Otherwise the guest's tables are walked: with
+ * whole false only for the page of CS:RIP (one walk; the bytes stop at
+ * the end of that page), with whole true also for the next page when the
+ * 15 bytes reach into it. Returns the number of bytes copied (fewer than
+ * n at the end of the page, or when the next page is not mapped), or -1
+ * if not even the first byte is readable.
  */
-int insn_fetch(struct vm *vm, const struct svm_vcpu *vcpu, uint8_t *buf, unsigned n);
+int insn_fetch(struct vm *vm, const struct svm_vcpu *vcpu, uint8_t *buf, unsigned n,
+	       bool whole);
 
 /*
  * Length of the instruction in buf[0..n) that caused exit code exitcode

@@ -253,3 +253,17 @@ void svm_vcpu_get_state(const struct svm_vcpu *vcpu, struct x86_state *st)
 	st->efer = s->efer;
 	st->cpl = s->cpl;
 }
+
+void svm_vcpu_get_fetch_state(const struct svm_vcpu *vcpu, struct x86_state *st)
+{
+	const struct vmcb_state *s = &vcpu->vmcb->state;
+
+	st->rip = s->rip;
+	st->rflags = s->rflags;
+	svm_seg_get(&s->cs, &st->seg[X86_SEG_CS]);
+	st->cr0 = s->cr0;
+	st->cr3 = s->cr3;
+	st->cr4 = s->cr4;
+	st->efer = s->efer;
+	st->cpl = s->cpl;
+}

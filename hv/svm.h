@@ -153,6 +153,14 @@ void svm_inject_ud(struct svm_vcpu *vcpu);   /* #UD */
 void svm_vcpu_get_state(const struct svm_vcpu *vcpu, struct x86_state *st);
 
 /*
+ * Fill only the fields of an x86_state that x86_fetch_insn reads (RIP,
+ * RFLAGS, CS, CR0, CR3, CR4, EFER, CPL; see x86_mmu.h); the GPRs, CR2 and
+ * the other segments are not written. For the exit path of CPUs without
+ * NRIP-save, which fetches the instruction on every intercept.
+ */
+void svm_vcpu_get_fetch_state(const struct svm_vcpu *vcpu, struct x86_state *st);
+
+/*
  * The world switch (svm_entry.S): VMSAVE the host's hidden state to
  * host_save_pa, load the guest GPRs from gpr[], VMLOAD + VMRUN + VMSAVE
  * the guest at vmcb_pa, store the guest GPRs back, VMLOAD the host's

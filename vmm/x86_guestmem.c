@@ -18,19 +18,6 @@
 /* ------------------------------------------------------------------------ */
 /* Map */
 
-/* The view that contains gpa, or NULL. */
-static const struct x86_memrange *
-x86_memmap_find(const struct x86_machine *m, gpa_t gpa)
-{
-	for (unsigned i = 0; i < m->nranges; i++) {
-		const struct x86_memrange *r = &m->ranges[i];
-
-		if (gpa >= r->gpa && gpa - r->gpa < r->size)
-			return r;
-	}
-	return NULL;
-}
-
 /*
  * Bytes of MMIO from gpa (not covered by any view) up to the next view,
  * capped so that the result never makes gpa + n wrap.

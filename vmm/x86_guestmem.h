@@ -31,6 +31,26 @@ int x86_memmap_add(struct x86_machine *m, gpa_t gpa, uint64_t size,
 		   uint8_t *hva, unsigned prot);
 
 /*
+ * x86_memmap_find - the view that contains gpa, or NULL if gpa is MMIO.
+ * For callers that need the view's protection as well as the pointer
+ * (the guest page walk: where to read an entry, and whether an A/D
+ * update can be stored there). Inline: the walk calls it once per level
+ * on every instruction fetch, and the map is a handful of views (a
+ * linear scan is as fast as anything cleverer).
+ */
+static inline const struct x86_memrange *
+x86_memmap_find(const struct x86_machine *m, gpa_t gpa)
+{
+	for (unsigned i = 0; i < m->nranges; i++) {
+		const struct x86_memrange *r = &m->ranges[i];
+
+		if (gpa >= r->gpa && gpa - r->gpa < r->size)
+			return r;
+	}
+	return NULL;
+}
+
+/*
  * x86_gpa_to_hva - the monitor's pointer to the byte at gpa.
  * Returns NULL if gpa is MMIO (no range covers it). If avail is not NULL
  * it receives the number of bytes from gpa to the end of the range

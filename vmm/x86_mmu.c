@@ -210,124 +210,178 @@ fault:
  */
 #define X86_WALK_MAXLEVELS 5
 
+/*
+ * One walk: the entries read, kept for the A/D update, and what the
+ * levels add up to. Each entry is read through the monitor's pointer
+ * into the view that holds its table (one map lookup per level), and
+ * that pointer is kept for the update.
+ */
 struct x86_walk {
-	enum x86_pgmode mode;
-	unsigned maxphy;                        /* MAXPHYADDR */
-	unsigned n;                             /* entries used */
-	gpa_t pte_gpa[X86_WALK_MAXLEVELS];
+	unsigned n;                             /* entries read */
+	unsigned ad;                            /* BIT(i): entry i lacks A */
 	uint64_t pte[X86_WALK_MAXLEVELS];
-	unsigned lvl[X86_WALK_MAXLEVELS];
-	bool w, u, nx;                          /* rights, all levels */
+	uint8_t *pte_hva[X86_WALK_MAXLEVELS];   /* NULL: read-only view */
+	unsigned lvl;                           /* level of the last entry */
+	uint64_t rights;                        /* R/W, U/S ANDed over levels */
+	uint64_t xd;                            /* entries ORed: XD anywhere */
+	uint32_t err;                           /* #PF bits found by the walk */
 };
 
-/* Bit position of the lowest linear-address bit that indexes level lvl. */
+/* MAXPHYADDR for the reserved-bit checks: 52 unless the machine says. */
 static unsigned
-x86_walk_shift(enum x86_pgmode mode, unsigned lvl)
+x86_walk_maxphy(const struct x86_machine *m)
 {
-	return 12 + (mode == X86_PG_32 ? 10 : 9) * lvl;
-}
+	unsigned maxphy = m->maxphyaddr ? m->maxphyaddr :
+	    X86_MAXPHYADDR_DEFAULT;
 
-static unsigned
-x86_walk_index(enum x86_pgmode mode, gva_t la, unsigned lvl)
-{
-	uint64_t mask = (mode == X86_PG_32) ? 0x3ff : 0x1ff;
-
-	if (mode == X86_PG_PAE && lvl == 2)
-		mask = 0x3;
-	return (unsigned)((la >> x86_walk_shift(mode, lvl)) & mask);
-}
-
-/* May an entry at this level map a page (PS=1)? */
-static bool
-x86_walk_large_ok(const struct x86_state *st, enum x86_pgmode mode,
-		  unsigned lvl)
-{
-	switch (mode) {
-	case X86_PG_32:
-		return lvl == 1 && (st->cr4 & X86_CR4_PSE);
-	case X86_PG_PAE:
-		return lvl == 1;
-	default:
-		return lvl == 1 || lvl == 2;    /* 2 MiB, 1 GiB */
-	}
+	if (maxphy < 32)
+		maxphy = 32;
+	if (maxphy > 52)
+		maxphy = 52;
+	return maxphy;
 }
 
 /*
- * Reserved bits of entry pte at level lvl; any of them set gives a #PF
- * with RSVD (SDM Vol.3 4.7, APM Vol.2 5.3 "MBZ").
+ * The table walk proper, for entries of format mode (X86_PG_32,
+ * X86_PG_PAE, or X86_PG_4L for both 4- and 5-level paging), starting at
+ * level top. Inlined into each of its three call sites with a constant
+ * mode, so that the entry size, index width and per-mode tests fold away
+ * in each copy: the walk runs on every instruction fetch of the exit
+ * path (hv/insn_len.c).
+ * Returns 0 with w->pte[w->n - 1] the leaf at level w->lvl, 1 for a #PF
+ * (w->err holds P and RSVD as found), or X86_MMU_EPT.
  */
-static uint64_t
-x86_walk_rsvd(const struct x86_walk *w, const struct x86_state *st,
-	      uint64_t pte, unsigned lvl)
+static inline __attribute__((always_inline)) int
+x86_walk_tables(const struct x86_machine *m, const struct x86_state *st,
+		struct x86_walk *w, enum x86_pgmode mode, unsigned top,
+		gva_t la)
 {
-	bool ps = (pte & X86_PTE_PS) && x86_walk_large_ok(st, w->mode, lvl);
-	uint64_t rsvd = 0;
+	const unsigned ibits = (mode == X86_PG_32) ? 10 : 9;
+	const unsigned size = (mode == X86_PG_32) ? 4 : 8;
+	const uint64_t frame = (mode == X86_PG_32) ? X86_PTE32_FRAME :
+	    X86_PTE64_FRAME;
+	uint64_t table, rsvd = 0, pte, rights = ~0ULL, xd = 0;
+	unsigned lvl, shift, large, ad = 0, n = 0;
 
-	if (w->mode == X86_PG_32) {
-		/*
-		 * Only a 4 MiB PDE has some (Table 4-4): bit 21 and the PSE-36
-		 * bits above min(MAXPHYADDR, 40).
-		 */
-		if (lvl == 1 && ps) {
-			unsigned m = w->maxphy < 40 ? w->maxphy : 40;
-
-			rsvd = BITS(21, m - 19);
-		}
-		return rsvd;
-	}
-
-	if (w->maxphy < 52)
-		rsvd |= BITS(51, w->maxphy);
-	if (!(st->efer & X86_EFER_NXE))
-		rsvd |= X86_PTE_XD;
-
-	if (w->mode == X86_PG_PAE) {
-		/*
-		 * PAE PDPTEs are checked once, when the CPU loads its four
-		 * PDPTE registers on MOV to CR3/CR0/CR4 (#GP there, SDM Vol.3
-		 * 4.4.1), never during a walk: the walk-time reserved bits of
-		 * 4.4.2 name PDEs and PTEs only. A guest that runs has passed
-		 * that check, and the CPU may set bits the load check forbids
-		 * afterwards (QEMU TCG sets the A bit of PDPTEs). So a PDPTE
-		 * has no reserved bits here.
-		 */
-		if (lvl == 2)
-			return 0;
-		/* Tables 4-9..4-11: 62:52 reserved too (ignored in 4-level) */
-		rsvd |= BITS(62, 52);
-		if (lvl == 1 && ps)
-			rsvd |= BITS(20, 13);
-		return rsvd;
-	}
-
-	/* 4-level / 5-level, Tables 4-14..4-20 */
-	if (lvl >= 3)
-		rsvd |= X86_PTE_PS;
-	else if (lvl == 2 && ps)
-		rsvd |= BITS(29, 13);
-	else if (lvl == 1 && ps)
-		rsvd |= BITS(20, 13);
-	return rsvd;
-}
-
-/* Read the entry at gpa (4 or 8 bytes) from guest RAM. */
-static int
-x86_walk_read(const struct x86_machine *m, gpa_t gpa, unsigned size,
-	      uint64_t *pte)
-{
-	uint64_t avail;
-	const uint8_t *p = x86_gpa_to_hva(m, gpa, &avail);
-	uint32_t v32;
-
-	if (p == NULL || avail < size)
-		return X86_MMU_EPT;
-	if (size == 4) {
-		memcpy(&v32, p, 4);
-		*pte = v32;
+	/*
+	 * Levels where PS=1 maps a page, the bits reserved in every entry
+	 * and the top table (SDM Vol.3 4.3, 4.4.1-4.4.2, 4.5.2).
+	 */
+	if (mode == X86_PG_32) {
+		large = (st->cr4 & X86_CR4_PSE) ? BIT(1) : 0;   /* 4 MiB */
+		table = st->cr3 & X86_CR3_32_BASE;
 	} else {
-		memcpy(pte, p, 8);
+		rsvd = BITS(51, x86_walk_maxphy(m));   /* 0 if MAXPHYADDR 52 */
+		if (!(st->efer & X86_EFER_NXE))
+			rsvd |= X86_PTE_XD;
+		if (mode == X86_PG_PAE) {
+			/* Tables 4-9..4-11: 62:52 reserved too (ignored in 4-level) */
+			rsvd |= BITS(62, 52);
+			large = BIT(1);                         /* 2 MiB */
+			table = st->cr3 & X86_CR3_PAE_BASE;
+		} else {
+			large = BIT(1) | BIT(2);                /* 2 MiB, 1 GiB */
+			table = st->cr3 & X86_CR3_64_BASE;
+		}
 	}
+
+	for (lvl = top, shift = 12 + ibits * top;; lvl--, shift -= ibits) {
+		/*
+		 * PAE's top level has 4 entries (la bits 31:30); la is cut to
+		 * 32 bits outside long mode, so the 9-bit mask gives the same
+		 * index there.
+		 */
+		gpa_t pa = table + ((la >> shift) & (BIT(ibits) - 1)) * size;
+		const struct x86_memrange *r = x86_memmap_find(m, pa);
+		uint64_t bad;
+		uint8_t *p;
+		bool big;
+
+		if (r == NULL || r->size - (pa - r->gpa) < size)
+			return X86_MMU_EPT;
+		p = r->hva + (pa - r->gpa);
+		/* shifts of byte loads, which the compiler turns into one load */
+		pte = (uint64_t)p[0] | (uint64_t)p[1] << 8 |
+		    (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
+		if (size == 8)
+			pte |= (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+			    (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+		w->pte[n] = pte;
+		/* An A/D update to a read-only view is dropped, as x86_gpa_write does. */
+		w->pte_hva[n] = (r->prot & X86_PROT_WRITE) ? p : NULL;
+		n++;
+
+		if (!(pte & X86_PTE_P))
+			goto fault;
+		big = (pte & X86_PTE_PS) && (large & BIT(lvl));
+		/* Reserved bits (SDM Vol.3 4.7, APM Vol.2 5.3 "MBZ"). */
+		if (mode == X86_PG_32) {
+			/*
+			 * Only a 4 MiB PDE has some (Table 4-4): bit 21 and the
+			 * PSE-36 bits above min(MAXPHYADDR, 40).
+			 */
+			if (big) {
+				unsigned mp = x86_walk_maxphy(m);
+
+				bad = BITS(21, (mp < 40 ? mp : 40) - 19);
+			} else {
+				bad = 0;
+			}
+		} else if (mode == X86_PG_PAE) {
+			/*
+			 * PAE PDPTEs are checked once, when the CPU loads its
+			 * four PDPTE registers on MOV to CR3/CR0/CR4 (#GP there,
+			 * SDM Vol.3 4.4.1), never during a walk: the walk-time
+			 * reserved bits of 4.4.2 name PDEs and PTEs only. A
+			 * guest that runs has passed that check, and the CPU may
+			 * set bits the load check forbids afterwards (QEMU TCG
+			 * sets the A bit of PDPTEs). So a PDPTE has no reserved
+			 * bits here.
+			 */
+			if (lvl == 2)
+				bad = 0;
+			else
+				bad = big ? (rsvd | BITS(20, 13)) : rsvd;
+		} else {
+			/* 4-level / 5-level, Tables 4-14..4-20 */
+			if (lvl >= 3)
+				bad = rsvd | X86_PTE_PS;
+			else if (!big)
+				bad = rsvd;
+			else
+				bad = rsvd | (lvl == 2 ? BITS(29, 13) :
+				    BITS(20, 13));
+		}
+		if (pte & bad) {
+			w->err = X86_PFERR_P | X86_PFERR_RSVD;
+			goto fault;
+		}
+		/*
+		 * PAE PDPTEs carry no rights (their R/W, U/S are reserved) and
+		 * no A bit. XD only counts with NXE (else it is reserved, and
+		 * a 32-bit entry has no bit 63).
+		 */
+		if (!(mode == X86_PG_PAE && lvl == 2)) {
+			rights &= pte;
+			if (!(pte & X86_PTE_A))
+				ad |= BIT(n - 1);
+		}
+		xd |= pte;
+
+		if (lvl == 0 || big)
+			break;
+		table = pte & frame;
+	}
+	w->n = n;
+	w->ad = ad;
+	w->lvl = lvl;
+	w->rights = rights;
+	w->xd = xd;
 	return 0;
+
+fault:
+	w->n = n;
+	return 1;
 }
 
 /*
@@ -338,18 +392,20 @@ static bool
 x86_walk_allowed(const struct x86_walk *w, const struct x86_state *st,
 		 unsigned acc, bool user)
 {
+	bool rw = (w->rights & X86_PTE_RW) != 0;
+	bool us = (w->rights & X86_PTE_US) != 0;
 	bool smap_blocks;
 
 	if (acc & X86_ACC_EXEC) {
-		if (w->nx)
+		if (w->xd & X86_PTE_XD)
 			return false;
-		if (user && !w->u)
+		if (user && !us)
 			return false;
 		/* SMEP: supervisor fetch from a user page */
-		if (!user && w->u && (st->cr4 & X86_CR4_SMEP))
+		if (!user && us && (st->cr4 & X86_CR4_SMEP))
 			return false;
 	} else {
-		if (user && !w->u)
+		if (user && !us)
 			return false;
 		/*
 		 * SMAP: a supervisor data access to a user page faults unless
@@ -357,12 +413,12 @@ x86_walk_allowed(const struct x86_walk *w, const struct x86_state *st,
 		 */
 		smap_blocks = !(st->rflags & X86_RFLAGS_AC) ||
 		    ((acc & X86_ACC_IMPLICIT) && st->cpl == 3);
-		if (!user && w->u && (st->cr4 & X86_CR4_SMAP) && smap_blocks)
+		if (!user && us && (st->cr4 & X86_CR4_SMAP) && smap_blocks)
 			return false;
 	}
 	if (acc & X86_ACC_WRITE) {
 		/* supervisor writes ignore R/W unless CR0.WP */
-		if ((user || (st->cr0 & X86_CR0_WP)) && !w->w)
+		if ((user || (st->cr0 & X86_CR0_WP)) && !rw)
 			return false;
 	}
 	return true;
@@ -371,24 +427,24 @@ x86_walk_allowed(const struct x86_walk *w, const struct x86_state *st,
 /*
  * Set A in every entry of a successful walk that has no A yet and D in the
  * leaf on a write (SDM Vol.3 4.8; APM Vol.2 5.4.1-5.4.2). PAE PDPTEs have
- * no A bit. Only the low byte is rewritten; x86_gpa_write drops it for a
- * read-only range.
+ * no A bit (the walk does not mark them in w->ad). Only the low byte is
+ * rewritten, and not at all in a read-only view.
  */
 static void
-x86_walk_set_ad(struct x86_machine *m, const struct x86_walk *w, bool write)
+x86_walk_set_ad(struct x86_walk *w, bool write)
 {
-	for (unsigned i = 0; i < w->n; i++) {
-		uint64_t want = X86_PTE_A;
-		uint8_t lo;
+	unsigned leaf = w->n - 1;
 
-		if (w->mode == X86_PG_PAE && w->lvl[i] == 2)
+	if (write && !(w->pte[leaf] & X86_PTE_D))
+		w->ad |= BIT(leaf);
+	for (unsigned i = 0; w->ad != 0; i++, w->ad >>= 1) {
+		uint64_t want = X86_PTE_A;
+
+		if (!(w->ad & 1) || w->pte_hva[i] == NULL)
 			continue;
-		if (i == w->n - 1 && write)
+		if (i == leaf && write)
 			want |= X86_PTE_D;
-		if ((w->pte[i] & want) == want)
-			continue;
-		lo = (uint8_t)(w->pte[i] | want);
-		(void)x86_gpa_write(m, w->pte_gpa[i], &lo, 1);
+		*w->pte_hva[i] = (uint8_t)(w->pte[i] | want);
 	}
 }
 
@@ -398,117 +454,67 @@ x86_mmu_gva_to_gpa(struct x86_machine *m, const struct x86_state *st,
 		   struct x86_exception *exc)
 {
 	struct x86_walk w;
+	enum x86_pgmode mode = x86_mmu_mode(st);
 	bool user = st->cpl == 3 && !(acc & X86_ACC_IMPLICIT);
-	uint32_t err = 0;
-	uint64_t table, pte = 0, rsvd;
-	unsigned lvl, top, shift, pte_size = 8;
+	uint64_t pte, base;
+	unsigned shift;
 	int rc;
 
-	w.mode = x86_mmu_mode(st);
-	if (w.mode == X86_PG_NONE) {
+	w.err = 0;
+	switch (mode) {
+	case X86_PG_NONE:
 		*gpa = la & 0xffffffff;
 		return 0;
-	}
-	if (w.mode == X86_PG_4L || w.mode == X86_PG_5L) {
+	case X86_PG_32:
+		la &= 0xffffffff;
+		rc = x86_walk_tables(m, st, &w, X86_PG_32, 1, la);
+		break;
+	case X86_PG_PAE:
+		la &= 0xffffffff;
+		rc = x86_walk_tables(m, st, &w, X86_PG_PAE, 2, la);
+		break;
+	default:
 		if (!x86_mmu_canonical(la, x86_mmu_va_bits(st))) {
 			x86_mmu_exc(exc, X86_EXC_GP, 0, 0);
 			return X86_MMU_FAULT;
 		}
-	} else {
-		la &= 0xffffffff;
-	}
-
-	w.maxphy = m->maxphyaddr ? m->maxphyaddr : X86_MAXPHYADDR_DEFAULT;
-	if (w.maxphy < 32)
-		w.maxphy = 32;
-	if (w.maxphy > 52)
-		w.maxphy = 52;
-	w.n = 0;
-	w.w = w.u = true;
-	w.nx = false;
-
-	/* Error code bits that describe the access (SDM Vol.3 4.7). */
-	if (acc & X86_ACC_WRITE)
-		err |= X86_PFERR_W;
-	if (user)
-		err |= X86_PFERR_U;
-	if ((acc & X86_ACC_EXEC) && ((st->cr4 & X86_CR4_SMEP) ||
-	    (w.mode != X86_PG_32 && (st->efer & X86_EFER_NXE))))
-		err |= X86_PFERR_I;
-
-	switch (w.mode) {
-	case X86_PG_32:
-		top = 1;
-		pte_size = 4;
-		table = st->cr3 & X86_CR3_32_BASE;
-		break;
-	case X86_PG_PAE:
-		top = 2;
-		table = st->cr3 & X86_CR3_PAE_BASE;
-		break;
-	case X86_PG_4L:
-		top = 3;
-		table = st->cr3 & X86_CR3_64_BASE;
-		break;
-	default:
-		top = 4;
-		table = st->cr3 & X86_CR3_64_BASE;
+		rc = x86_walk_tables(m, st, &w, X86_PG_4L,
+		    mode == X86_PG_5L ? 4 : 3, la);
 		break;
 	}
-
-	for (lvl = top;; lvl--) {
-		gpa_t pa = table + x86_walk_index(w.mode, la, lvl) * pte_size;
-
-		rc = x86_walk_read(m, pa, pte_size, &pte);
-		if (rc != 0)
-			return rc;
-		w.pte_gpa[w.n] = pa;
-		w.pte[w.n] = pte;
-		w.lvl[w.n] = lvl;
-		w.n++;
-
-		if (!(pte & X86_PTE_P))
-			goto fault;
-		rsvd = x86_walk_rsvd(&w, st, pte, lvl);
-		if (pte & rsvd) {
-			err |= X86_PFERR_P | X86_PFERR_RSVD;
-			goto fault;
-		}
-		/* PAE PDPTEs carry no rights (their R/W, U/S are reserved) */
-		if (!(w.mode == X86_PG_PAE && lvl == 2)) {
-			w.w = w.w && (pte & X86_PTE_RW);
-			w.u = w.u && (pte & X86_PTE_US);
-		}
-		if (w.mode != X86_PG_32 && (pte & X86_PTE_XD))
-			w.nx = true;    /* only with NXE (else reserved) */
-
-		if (lvl == 0 || ((pte & X86_PTE_PS) &&
-		    x86_walk_large_ok(st, w.mode, lvl)))
-			break;
-		table = pte & (w.mode == X86_PG_32 ? X86_PTE32_FRAME :
-		    X86_PTE64_FRAME);
-	}
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		goto fault;
 
 	if (!x86_walk_allowed(&w, st, acc, user)) {
-		err |= X86_PFERR_P;
+		w.err = X86_PFERR_P;
 		goto fault;
 	}
 
-	shift = x86_walk_shift(w.mode, lvl);
-	if (w.mode == X86_PG_32 && lvl == 1) {
-		table = (pte & X86_PDE32_4M_FRAME) |
+	pte = w.pte[w.n - 1];
+	shift = 12 + (mode == X86_PG_32 ? 10 : 9) * w.lvl;
+	if (mode == X86_PG_32 && w.lvl == 1)
+		base = (pte & X86_PDE32_4M_FRAME) |
 		    (SHIFTOUT(pte, X86_PDE32_4M_HI) << 32);
-	} else if (w.mode == X86_PG_32) {
-		table = pte & X86_PTE32_FRAME;
-	} else {
-		table = pte & X86_PTE64_FRAME & ~(BIT(shift) - 1);
-	}
-	*gpa = table | (la & (BIT(shift) - 1));
-	x86_walk_set_ad(m, &w, (acc & X86_ACC_WRITE) != 0);
+	else if (mode == X86_PG_32)
+		base = pte & X86_PTE32_FRAME;
+	else
+		base = pte & X86_PTE64_FRAME & ~(BIT(shift) - 1);
+	*gpa = base | (la & (BIT(shift) - 1));
+	x86_walk_set_ad(&w, (acc & X86_ACC_WRITE) != 0);
 	return 0;
 
 fault:
-	x86_mmu_exc(exc, X86_EXC_PF, err, la);
+	/* The bits that describe the access (SDM Vol.3 4.7). */
+	if (acc & X86_ACC_WRITE)
+		w.err |= X86_PFERR_W;
+	if (user)
+		w.err |= X86_PFERR_U;
+	if ((acc & X86_ACC_EXEC) && ((st->cr4 & X86_CR4_SMEP) ||
+	    (mode != X86_PG_32 && (st->efer & X86_EFER_NXE))))
+		w.err |= X86_PFERR_I;
+	x86_mmu_exc(exc, X86_EXC_PF, w.err, la);
 	return X86_MMU_FAULT;
 }
 
@@ -606,10 +612,33 @@ x86_mmu_code_size(const struct x86_state *st)
 	return 2;
 }
 
-int
-x86_fetch_insn(struct x86_machine *m, const struct x86_state *st,
-	       uint8_t buf[X86_INSN_MAXLEN], size_t *n,
-	       struct x86_exception *exc)
+/*
+ * Copy len bytes of guest-physical memory at gpa for an instruction
+ * fetch: straight from the view when one RAM view holds them all (the
+ * usual case), else through x86_gpa_read (MMIO, ROM without read
+ * permission, a view boundary). Returns 0 or X86_MMU_EMEM.
+ */
+static int
+x86_fetch_bytes(struct x86_machine *m, gpa_t gpa, uint8_t *buf, size_t len)
+{
+	const struct x86_memrange *r = x86_memmap_find(m, gpa);
+
+	if (r != NULL && (r->prot & X86_PROT_READ) &&
+	    r->size - (gpa - r->gpa) >= len) {
+		memcpy(buf, r->hva + (gpa - r->gpa), len);
+		return 0;
+	}
+	return x86_gpa_read(m, gpa, buf, len) != 0 ? X86_MMU_EMEM : 0;
+}
+
+/*
+ * Common part of x86_fetch_insn and x86_fetch_insn_page: with one_page,
+ * stop at the end of the page that holds CS:RIP.
+ */
+static int
+x86_fetch(struct x86_machine *m, const struct x86_state *st,
+	  uint8_t buf[X86_INSN_MAXLEN], size_t *n, struct x86_exception *exc,
+	  bool one_page)
 {
 	struct x86_exception limit_exc, tmp;
 	unsigned csize = x86_mmu_code_size(st);
@@ -633,6 +662,8 @@ x86_fetch_insn(struct x86_machine *m, const struct x86_state *st,
 		if (want == 0)
 			return X86_MMU_FAULT;
 	}
+	if (one_page)
+		want = x86_page_chunk(la, want);
 
 	while (got < want) {
 		chunk = x86_page_chunk(la + got, want - got);
@@ -646,10 +677,27 @@ x86_fetch_insn(struct x86_machine *m, const struct x86_state *st,
 		}
 		if (rc != 0)
 			return rc;
-		if (x86_gpa_read(m, gpa, buf + got, chunk) != 0)
-			return X86_MMU_EMEM;
+		rc = x86_fetch_bytes(m, gpa, buf + got, chunk);
+		if (rc != 0)
+			return rc;
 		got += chunk;
 	}
 	*n = got;
 	return 0;
+}
+
+int
+x86_fetch_insn(struct x86_machine *m, const struct x86_state *st,
+	       uint8_t buf[X86_INSN_MAXLEN], size_t *n,
+	       struct x86_exception *exc)
+{
+	return x86_fetch(m, st, buf, n, exc, false);
+}
+
+int
+x86_fetch_insn_page(struct x86_machine *m, const struct x86_state *st,
+		    uint8_t buf[X86_INSN_MAXLEN], size_t *n,
+		    struct x86_exception *exc)
+{
+	return x86_fetch(m, st, buf, n, exc, true);
 }

@@ -114,9 +114,24 @@ int x86_gva_write(struct x86_machine *m, const struct x86_state *st,
  * caller can inject it only if the instruction needs the missing bytes.
  * Returns 0 (*n >= 1), X86_MMU_FAULT if not even one byte could be
  * fetched (*n = 0, *exc filled), X86_MMU_EPT or X86_MMU_EMEM.
+ * Of st it reads only RIP, RFLAGS, CS, CR0, CR3, CR4, EFER and CPL (a
+ * caller on a hot path may fill just those).
  */
 int x86_fetch_insn(struct x86_machine *m, const struct x86_state *st,
 		   uint8_t buf[X86_INSN_MAXLEN], size_t *n,
 		   struct x86_exception *exc);
+
+/*
+ * x86_fetch_insn_page - x86_fetch_insn limited to the page that holds
+ * CS:RIP: one page walk, where x86_fetch_insn walks a second page
+ * whenever the 15 bytes cross into it. A short *n can then also mean
+ * that the instruction goes on in the next page, so a caller whose
+ * decoder wants more than *n bytes calls x86_fetch_insn for all of them.
+ * The next page is neither walked nor touched (no A bits set there).
+ * Same return values, and same fields of st read, as x86_fetch_insn.
+ */
+int x86_fetch_insn_page(struct x86_machine *m, const struct x86_state *st,
+			uint8_t buf[X86_INSN_MAXLEN], size_t *n,
+			struct x86_exception *exc);
 
 #endif /* X86_MMU_H */

@@ -15,6 +15,8 @@
  *    was written
  *  - VMMCALL ping returns "PONG"; VMMCALL with an unknown function gets #UD
  *  - VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA get #UD
+ *  - CPUID whose bytes straddle a page boundary returns to the byte after
+ *    it (the next-RIP decode of CPUs without NRIP-save)
  *
  * On a machine without the hypervisor the CPUID/VMMCALL/NB_CFG checks fail,
  * which is how the checks were seen to be able to fail.
@@ -96,6 +98,44 @@ static void mc_check_cpuid(void)
 	} else {
 		tap_ok(false, "cpuid 0x80000001: leaf missing (max 0x%x)", e0.eax);
 	}
+}
+
+/*
+ * CPUID across a page boundary. Without NRIP-save the hypervisor finds
+ * the next RIP by fetching the instruction and decoding its length; it
+ * reads the page of CS:RIP first and the next page only when the bytes
+ * there are not the whole instruction. With 0F as the last byte of one
+ * page and A2 as the first byte of the next, CPUID takes that second
+ * path. The stub returns right after CPUID: a wrong length would run A2
+ * as an instruction or skip the RET.
+ */
+static uint8_t mc_xpage[2 * 4096] __attribute__((aligned(4096)));
+
+static void mc_check_cpuid_cross_page(void)
+{
+	uint8_t *p = &mc_xpage[4096 - 1];
+	struct gl_cpuid r;
+	char sig[13];
+
+	p[0] = 0x0f;                    /* CPUID */
+	p[1] = 0xa2;
+#if defined(GL_MODE_REAL)
+	p[2] = 0x66;                    /* RETL: -m16 code calls push 32 bits */
+	p[3] = 0xc3;
+#else
+	p[2] = 0xc3;                    /* RET */
+#endif
+	__asm__ volatile("call *%4"
+	    : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+	    : "S"(p), "a"(GUEST_CPUID_HV_LEAF), "c"(0)
+	    : "memory");
+	memcpy(sig, &r.ebx, 4);
+	memcpy(sig + 4, &r.ecx, 4);
+	memcpy(sig + 8, &r.edx, 4);
+	sig[12] = '\0';
+	tap_ok(memcmp(sig, GUEST_CPUID_HV_SIG, 12) == 0,
+	    "cpuid across a page boundary: returns after it, signature \"%s\"",
+	    sig);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -284,6 +324,7 @@ void guest_main(void)
 	    GL_MODE_NAME, GL_MODE_NAME);
 	mc_check_mode();
 	mc_check_cpuid();
+	mc_check_cpuid_cross_page();
 	mc_check_tsc();
 	mc_check_msrs();
 	mc_check_efer();

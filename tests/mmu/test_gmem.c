@@ -25,6 +25,7 @@
 #define RW  0x2ULL
 #define US  0x4ULL
 #define XD  (1ULL << 63)
+#define PTE_A 0x20ULL  /* accessed */
 
 /* Expect log entry i to be (gpa, size, write). */
 static bool
@@ -508,6 +509,65 @@ suite_fetch(void)
 	    "fetch: real mode CS:IP");
 }
 
+/*
+ * x86_fetch_insn_page: the same bytes as x86_fetch_insn up to the end of
+ * the page of CS:RIP, and the next page neither walked nor faulted.
+ */
+static void
+suite_fetch_page(void)
+{
+	struct x86_machine m;
+	struct x86_state st;
+	struct x86_exception exc;
+	uint8_t b[X86_INSN_MAXLEN], full[X86_INSN_MAXLEN];
+	size_t n, nfull;
+	int rc;
+
+	gva_setup(&m, &st);
+	fill(&mt_ram[0x20000], 0x1000, 0x21);
+	fill(&mt_ram[0x35000], 0x1000, 0x61);
+	fill(&mt_ram[0x53000], 0x1000, 0x05);
+
+	st.rip = 0x10100;
+	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	mt_check(rc == 0 && n == 15 && memcmp(b, &mt_ram[0x20100], 15) == 0,
+	    "fetch page: 15 bytes within a page");
+
+	/* PT entry 0x11 (page 0x11000 -> 0x35000) has no A bit yet */
+	st.rip = 0x10ff9;
+	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	mt_check(rc == 0 && n == 7 && memcmp(b, &mt_ram[0x20ff9], 7) == 0 &&
+	    (mt_r64(0x4000 + 0x10 * 8) & PTE_A) &&
+	    !(mt_r64(0x4000 + 0x11 * 8) & PTE_A),
+	    "fetch page: stops at the page end, next page not walked");
+	rc = x86_fetch_insn(&m, &st, full, &nfull, &exc);
+	mt_check(rc == 0 && nfull == 15 && memcmp(full, b, 7) == 0 &&
+	    memcmp(full + 7, &mt_ram[0x35000], 8) == 0 &&
+	    (mt_r64(0x4000 + 0x11 * 8) & PTE_A),
+	    "fetch page: x86_fetch_insn then gets the rest (and sets A)");
+
+	/* next page absent: no fault, unlike x86_fetch_insn */
+	st.rip = 0x19ffa;
+	memset(&exc, 0, sizeof(exc));
+	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	mt_check(rc == 0 && n == 6 && memcmp(b, &mt_ram[0x53ffa], 6) == 0,
+	    "fetch page: an absent next page does not matter");
+
+	st.rip = 0x14000;
+	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	mt_check(rc == X86_MMU_FAULT && n == 0 && exc.vector == X86_EXC_PF &&
+	    exc.error == 0x10 && exc.cr2 == 0x14000,
+	    "fetch page: page absent fails with #PF");
+
+	/* CS limit below the page end still stops first */
+	st.seg[X86_SEG_CS].attr = 0x09b | X86_SEGATTR_DB;
+	st.seg[X86_SEG_CS].limit = 0x10ffb;
+	st.rip = 0x10ff9;
+	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	mt_check(rc == 0 && n == 3 && memcmp(b, &mt_ram[0x20ff9], 3) == 0,
+	    "fetch page: the CS limit still applies");
+}
+
 void
 mt_suite_guestmem(void)
 {
@@ -520,4 +580,5 @@ mt_suite_gva(void)
 {
 	suite_gva_access();
 	suite_fetch();
+	suite_fetch_page();
 }
