@@ -9,7 +9,7 @@
 #include "exit_priv.h"
 #include "fmt.h"
 #include "guest_abi.h"
-#include "insn_len.h"
+#include "insn_fetch.h"
 #include "log.h"
 #include "status.h"
 #include "string.h"

@@ -42,6 +42,7 @@
 #define CPUID_80000001_ECX_SKINIT    BIT(12)
 #define CPUID_80000001_ECX_TOPOEXT   BIT(22)
 #define CPUID_80000001_ECX_MWAITX    BIT(29)
+#define CPUID_80000001_EDX_APIC      BIT(9)    /* AMD's copy of Fn0000_0001 EDX[9] */
 #define CPUID_80000008_ECX_NC        BITS(7, 0)
 #define CPUID_80000008_ECX_APICIDSZ  BITS(15, 12)
 #define CR4_OSXSAVE             BIT(18)
@@ -92,6 +93,8 @@ static void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_
 		r[2] &= ~(uint32_t)(CPUID_80000001_ECX_SVM | CPUID_80000001_ECX_CMPLEGACY |
 				    CPUID_80000001_ECX_EXTAPIC | CPUID_80000001_ECX_SKINIT |
 				    CPUID_80000001_ECX_TOPOEXT | CPUID_80000001_ECX_MWAITX);
+		/* No local APIC is emulated yet: agree with leaf 1 (APM Vol.3 E.4.2). */
+		r[3] &= ~(uint32_t)CPUID_80000001_EDX_APIC;
 		break;
 	case 0x80000008:        /* one core, no APIC ID size */
 		r[2] &= ~(uint32_t)(CPUID_80000008_ECX_NC | CPUID_80000008_ECX_APICIDSZ);

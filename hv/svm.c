@@ -2,7 +2,8 @@
  * svm.c - SVM bring-up on the host CPU and the virtual CPU's VMCB.
  *
  * APM Vol.2 15.4 (enabling SVM), 15.5 (VMRUN), 15.9-15.13 (intercepts),
- * 15.20 (event injection), 15.25 (nested paging).
+ * 15.15 (VMCB clean bits), 15.16 (TLB control), 15.20 (event injection),
+ * 15.25 (nested paging).
  */
 #include "svm.h"
 #include "log.h"
@@ -67,6 +68,11 @@ static void svm_log_features(void)
 		   svm_has(SVM_FEAT_NRIPS) ? "VMCB nRIP" : "our length decoder",
 		   svm_has(SVM_FEAT_DECODEASSISTS) ? "decode assists (NPF) or guest MMU"
 						   : "guest MMU walk");
+	log_printf(LOG_INFO, "svm: VMCB clean bits %s; first VMRUN flushes %s\n",
+		   svm_has(SVM_FEAT_VMCBCLEAN) ? "used (unchanged field groups are not reloaded)"
+					       : "absent (VMRUN reloads the whole VMCB)",
+		   svm_has(SVM_FEAT_FLUSHBYASID) ? "the guest's ASID (TLB_CONTROL 3)"
+						 : "the whole TLB (TLB_CONTROL 1)");
 }
 
 int svm_init(void)
@@ -171,9 +177,26 @@ int svm_vcpu_init(struct svm_vcpu *vcpu, hpa_t ncr3)
 	c->v_intr = VMCB_CTRL_V_INTR_MASKING;
 	c->np_ctrl = VMCB_CTRL_NP_ENABLE;
 	c->n_cr3 = ncr3;
-	/* No VMCB clean bits: everything is reloaded on each VMRUN (15.15). */
+	/*
+	 * VMCB clean bits (15.15): 0 = reload everything. It stays 0 when
+	 * the CPU lacks them (such a CPU does not read the field); otherwise
+	 * svm_vcpu_run() computes it before each VMRUN. The shadow starts
+	 * empty, so the first VMRUN gets 0 (15.15.2).
+	 */
 	c->clean = 0;
-	vcpu->first_run = true;
+	vmcb_clean_invalidate(&vcpu->clean_shadow);
+	if (svm_has(SVM_FEAT_VMCBCLEAN))
+		vcpu->run_extra |= SVM_RUN_CLEAN;
+	/*
+	 * One guest, one ASID and nested tables that do not change while it
+	 * runs: flushing the TLB once, on the first VMRUN, is enough. With
+	 * flush-by-ASID that flush is of our ASID only (3); without it only
+	 * "flush all" (1) is a legal value (15.16.1).
+	 */
+	c->tlb_ctrl = VMCB_CTRL_TLB_CTRL_NOTHING;
+	vcpu->flush_tlb_ctrl = svm_has(SVM_FEAT_FLUSHBYASID) ? VMCB_CTRL_TLB_CTRL_FLUSH_ASID
+							     : VMCB_CTRL_TLB_CTRL_FLUSH_ALL;
+	vcpu->run_extra |= SVM_RUN_FLUSH;
 	return 0;
 
 error:
@@ -181,23 +204,64 @@ error:
 	return -1;
 }
 
-void svm_vcpu_run(struct svm_vcpu *vcpu)
+/* VMRUN once: RAX and RSP travel through the VMCB, the other GPRs through gpr[]. */
+static inline __attribute__((always_inline)) void svm_vcpu_enter(struct svm_vcpu *vcpu,
+								  struct vmcb *v)
 {
-	struct vmcb *v = vcpu->vmcb;
-
-	/*
-	 * One guest, one ASID and nested tables that do not change while it
-	 * runs: flushing the TLB once, on the first VMRUN, is enough. Without
-	 * flush-by-ASID only "flush all" (1) is a legal value (15.16.1).
-	 */
-	v->ctrl.tlb_ctrl = vcpu->first_run ? VMCB_CTRL_TLB_CTRL_FLUSH_ALL
-					   : VMCB_CTRL_TLB_CTRL_NOTHING;
-	vcpu->first_run = false;
 	v->state.rax = vcpu->gpr[X86_GPR_RAX];
 	v->state.rsp = vcpu->gpr[X86_GPR_RSP];
 	svm_world_switch(vcpu->gpr, vcpu->vmcb_pa, vcpu->host_save_pa);
 	vcpu->gpr[X86_GPR_RAX] = v->state.rax;
 	vcpu->gpr[X86_GPR_RSP] = v->state.rsp;
+}
+
+/*
+ * VMRUN with the extra work of run_extra: a TLB flush (TLB_CONTROL for
+ * this one VMRUN, back to 0 after it: VMRUN reads the field and leaves
+ * it, 15.16.1) and the VMCB clean bits.
+ *
+ * Clean bits (15.15): set for every group whose fields still hold what
+ * the last #VMEXIT left in them. The rules of 15.15.2 that force 0 for
+ * the whole field: the first run (the shadow starts empty), another VMCB
+ * address (the shadow records which VMCB it saw; ours never moves), and
+ * another core (never: the guest runs on the boot CPU only). An ASID
+ * change only dirties the ASID group: the cache is keyed by the VMCB
+ * address, not the ASID (15.15).
+ *
+ * Not inlined: it would give svm_vcpu_run() a larger frame to save and
+ * restore on the common path, which skips all of this.
+ */
+static __attribute__((noinline)) void svm_vcpu_run_extra(struct svm_vcpu *vcpu,
+							    struct vmcb *v)
+{
+	uint8_t extra = vcpu->run_extra;
+
+	if (extra & SVM_RUN_FLUSH)
+		v->ctrl.tlb_ctrl = vcpu->flush_tlb_ctrl;
+	if (extra & SVM_RUN_CLEAN)
+		v->ctrl.clean = vmcb_clean_bits(v, &vcpu->clean_shadow);
+	svm_vcpu_enter(vcpu, v);
+	if (extra & SVM_RUN_FLUSH) {
+		v->ctrl.tlb_ctrl = VMCB_CTRL_TLB_CTRL_NOTHING;
+		vcpu->run_extra &= (uint8_t)~SVM_RUN_FLUSH;
+	}
+	if (extra & SVM_RUN_CLEAN) {
+		/* A refused VMRUN (15.5.1) leaves the cache unknown: reload it all. */
+		if (v->ctrl.exitcode == VMCB_EXITCODE_INVALID)
+			vmcb_clean_invalidate(&vcpu->clean_shadow);
+		else
+			vmcb_clean_snapshot(&vcpu->clean_shadow, v);
+	}
+}
+
+void svm_vcpu_run(struct svm_vcpu *vcpu)
+{
+	struct vmcb *v = vcpu->vmcb;
+
+	if (vcpu->run_extra != 0)
+		svm_vcpu_run_extra(vcpu, v);
+	else
+		svm_vcpu_enter(vcpu, v);
 }
 
 void svm_inject_exception(struct svm_vcpu *vcpu, uint8_t vector, bool has_error,

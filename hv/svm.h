@@ -5,7 +5,8 @@
  *
  * AMD64 APM Vol.2 (pub. 24593) chapter 15: 15.4 "Enabling SVM", 15.5
  * "VMRUN", 15.10 "I/O Intercepts", 15.11 "MSR Intercepts", 15.20 "Event
- * Injection", 15.30.4 "VM_HSAVE_PA".
+ * Injection", 15.15 "VMCB State Caching", 15.16 "TLB Control", 15.30.4
+ * "VM_HSAVE_PA".
  */
 #ifndef HV_SVM_H
 #define HV_SVM_H
@@ -129,7 +130,16 @@ struct svm_vcpu {
 	 * handlers see all sixteen here.
 	 */
 	uint64_t gpr[X86_GPR_COUNT];
-	bool first_run;                 /* flush the TLB for our ASID on the next VMRUN */
+	/*
+	 * Work svm_vcpu_run() does around VMRUN besides the world switch;
+	 * 0 on the common path (a CPU without clean bits, after the first
+	 * VMRUN), which then costs one test.
+	 */
+	uint8_t run_extra;
+#define SVM_RUN_FLUSH   BIT(0)          /* flush our ASID's TLB entries on the next VMRUN */
+#define SVM_RUN_CLEAN   BIT(1)          /* CPU has VMCB clean bits: set them on each VMRUN */
+	uint8_t flush_tlb_ctrl;         /* TLB_CONTROL for SVM_RUN_FLUSH (15.16.1) */
+	struct vmcb_clean_shadow clean_shadow;  /* covered fields at the last #VMEXIT */
 };
 
 /*

@@ -112,7 +112,28 @@ struct vmcb_ctrl {
 	uint64_t virt_ext;                      /* 0x0b8 */
 #define VMCB_CTRL_LBR_VIRT_ENABLE       BIT(0)
 #define VMCB_CTRL_VIRT_VMSAVE_VMLOAD    BIT(1)
-	uint32_t clean;                         /* 0x0c0: VMCB clean bits */
+	uint32_t clean;                         /* 0x0c0: VMCB clean bits (15.15.3) */
+	/*
+	 * A set bit lets VMRUN take that group from its cache instead of the
+	 * VMCB; a clear bit forces a reload. Only bits 12:0 are defined; the
+	 * rest stay 0 (bit 31 belongs to the host, the CPU never reads it).
+	 * Nothing here covers TLB_CONTROL, the interrupt shadow, EVENTINJ, the
+	 * exit fields, RFLAGS, RIP, RSP or RAX: VMRUN always reads those.
+	 */
+#define VMCB_CTRL_CLEAN_I               BIT(0)   /* intercepts, TSC offset, pause filter */
+#define VMCB_CTRL_CLEAN_IOPM            BIT(1)   /* IOPM_BASE, MSRPM_BASE */
+#define VMCB_CTRL_CLEAN_ASID            BIT(2)   /* guest ASID */
+#define VMCB_CTRL_CLEAN_TPR             BIT(3)   /* 0x060-0x067: V_TPR, V_IRQ, V_INTR_* */
+#define VMCB_CTRL_CLEAN_NP              BIT(4)   /* nested paging: nCR3, G_PAT */
+#define VMCB_CTRL_CLEAN_CRX             BIT(5)   /* CR0, CR3, CR4, EFER */
+#define VMCB_CTRL_CLEAN_DRX             BIT(6)   /* DR6, DR7 */
+#define VMCB_CTRL_CLEAN_DT              BIT(7)   /* GDTR and IDTR base and limit */
+#define VMCB_CTRL_CLEAN_SEG             BIT(8)   /* CS, DS, SS, ES (all four parts), CPL */
+#define VMCB_CTRL_CLEAN_CR2             BIT(9)   /* CR2 */
+#define VMCB_CTRL_CLEAN_LBR             BIT(10)  /* DBGCTL, BR_FROM/TO, LASTEXCP_FROM/TO */
+#define VMCB_CTRL_CLEAN_AVIC            BIT(11)  /* APIC_BAR, backing page, logical/physical tables */
+#define VMCB_CTRL_CLEAN_CET             BIT(12)  /* S_CET, SSP, ISST_ADDR */
+#define VMCB_CTRL_CLEAN_DEFINED         BITS(12, 0)
 	uint32_t rsvd_0x0c4;                    /* 0x0c4 */
 	uint64_t nrip;                          /* 0x0c8: next RIP (NRIPS) */
 	uint8_t  insn_len;                      /* 0x0d0: bytes fetched (decode assists) */
@@ -127,8 +148,14 @@ struct vmcb_ctrl {
 };
 
 _Static_assert(sizeof(struct vmcb_ctrl) == 0x400, "APM Vol.2 App. B: control area");
+_Static_assert(offsetof(struct vmcb_ctrl, intercept_cr) == 0x000, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_ctrl, intercept_dr) == 0x004, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_ctrl, intercept_exc) == 0x008, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, intercept_misc1) == 0x00c, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, intercept_misc2) == 0x010, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_ctrl, intercept_misc3) == 0x014, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_ctrl, pause_filter_thresh) == 0x03c, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_ctrl, pause_filter_count) == 0x03e, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, iopm_base_pa) == 0x040, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, msrpm_base_pa) == 0x048, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, tsc_offset) == 0x050, "APM Vol.2 App. B");
@@ -141,12 +168,16 @@ _Static_assert(offsetof(struct vmcb_ctrl, exitinfo1) == 0x078, "APM Vol.2 App. B
 _Static_assert(offsetof(struct vmcb_ctrl, exitinfo2) == 0x080, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, exitintinfo) == 0x088, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, np_ctrl) == 0x090, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_ctrl, avic_apic_bar) == 0x098, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, eventinj) == 0x0a8, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, n_cr3) == 0x0b0, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, clean) == 0x0c0, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, nrip) == 0x0c8, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, insn_len) == 0x0d0, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, insn_bytes) == 0x0d1, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_ctrl, avic_backing_page) == 0x0e0, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_ctrl, avic_logical_table) == 0x0f0, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_ctrl, avic_physical_table) == 0x0f8, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, vmsa_pa) == 0x108, "APM Vol.2 App. B");
 
 /* IOIO intercept EXITINFO1 (APM Vol.2 15.10.2, Figure 15-2). */
@@ -185,6 +216,9 @@ struct vmcb_seg {
 	uint64_t base;                          /* +0x8 */
 };
 _Static_assert(sizeof(struct vmcb_seg) == 16, "APM Vol.2 App. B: segment");
+_Static_assert(offsetof(struct vmcb_seg, attr) == 0x2, "APM Vol.2 App. B: segment");
+_Static_assert(offsetof(struct vmcb_seg, limit) == 0x4, "APM Vol.2 App. B: segment");
+_Static_assert(offsetof(struct vmcb_seg, base) == 0x8, "APM Vol.2 App. B: segment");
 
 struct vmcb_state {
 	struct vmcb_seg es;                     /* 0x000 */
@@ -235,7 +269,10 @@ struct vmcb_state {
 };
 
 _Static_assert(sizeof(struct vmcb_state) == 0xc00, "APM Vol.2 App. B: state-save area");
+_Static_assert(offsetof(struct vmcb_state, es) == 0x000, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, cs) == 0x010, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, ss) == 0x020, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, ds) == 0x030, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, gdtr) == 0x060, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, idtr) == 0x080, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, tr) == 0x090, "APM Vol.2 App. B");
@@ -245,15 +282,24 @@ _Static_assert(offsetof(struct vmcb_state, cr4) == 0x148, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, cr3) == 0x150, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, cr0) == 0x158, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, dr7) == 0x160, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, dr6) == 0x168, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, rflags) == 0x170, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, rip) == 0x178, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, rsp) == 0x1d8, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, s_cet) == 0x1e0, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, ssp) == 0x1e8, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, isst_addr) == 0x1f0, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, rax) == 0x1f8, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, star) == 0x200, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, kernel_gs_base) == 0x220, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, sysenter_eip) == 0x238, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, cr2) == 0x240, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, g_pat) == 0x268, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, dbgctl) == 0x270, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, br_from) == 0x278, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, br_to) == 0x280, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, lastexcpfrom) == 0x288, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, lastexcpto) == 0x290, "APM Vol.2 App. B");
 
 struct vmcb {
 	struct vmcb_ctrl ctrl;                  /* 0x000 */
@@ -331,6 +377,43 @@ _Static_assert(offsetof(struct vmcb, state) == 0x400, "APM Vol.2 App. B");
 #define VMCB_EXITCODE_VMGEXIT           0x403
 #define VMCB_EXITCODE_INVALID           ((uint64_t)-1)
 #define VMCB_EXITCODE_BUSY              ((uint64_t)-2)
+
+/* ---------------------------------------------------------------------- */
+/* VMCB clean bits (APM Vol.2 15.15) */
+
+/* Words the covered VMCB fields pack into (the list is in vmcb.c). */
+#define VMCB_CLEAN_NWORDS       44
+
+/*
+ * What the CPU may hold in its VMCB state cache for one VMCB: every
+ * field a clean bit covers (packed into 64-bit words) as the last #VMEXIT
+ * left it, and which VMCB it was. vmcb_clean_bits() sets a group's clean
+ * bit only if none of its fields changed since then, so there is no
+ * "mark dirty" call a VMCB write could forget: the CPU cannot run on a
+ * stale cached value.
+ */
+struct vmcb_clean_shadow {
+	const struct vmcb *vmcb;        /* the VMCB snapshotted; NULL = nothing */
+	uint64_t word[VMCB_CLEAN_NWORDS];
+};
+
+/*
+ * The VMCB clean field for the next VMRUN of v: VMCB_CTRL_CLEAN_* bits of
+ * the groups whose fields all equal the shadow, never any bit outside
+ * VMCB_CTRL_CLEAN_DEFINED. Returns 0 (reload everything) if the shadow
+ * holds nothing or was taken from another VMCB (15.15.2: first run,
+ * VMCB moved). Pure: reads memory only, so the host unit tests run it.
+ */
+uint32_t vmcb_clean_bits(const struct vmcb *v, const struct vmcb_clean_shadow *shadow);
+
+/* Record v's covered fields after a #VMEXIT: what the CPU now has cached. */
+void vmcb_clean_snapshot(struct vmcb_clean_shadow *shadow, const struct vmcb *v);
+
+/* Forget the snapshot: the next vmcb_clean_bits() returns 0. */
+static inline void vmcb_clean_invalidate(struct vmcb_clean_shadow *shadow)
+{
+	shadow->vmcb = NULL;
+}
 
 /* Name of an exit code for logs and statistics ("CPUID", "EXC_PF", ...); "UNKNOWN" otherwise. */
 const char *vmcb_exitcode_str(uint64_t code);
