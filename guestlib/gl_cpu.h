@@ -44,10 +44,36 @@
 #define X86_CPUID81_EDX_LM           BIT(29)
 
 /* Exception vectors (APM Vol.2 8.2). */
+#define X86_VEC_DB  1
 #define X86_VEC_UD  6
 #define X86_VEC_DF  8
 #define X86_VEC_GP  13
 #define X86_VEC_PF  14
+
+/* #PF error code (APM Vol.2 8.4.2). */
+#define X86_PF_P     BIT(0)
+#define X86_PF_W     BIT(1)
+#define X86_PF_RSVD  BIT(3)
+#define X86_PF_ID    BIT(4)            /* instruction fetch */
+
+/* Debug (SDM Vol.3 17.2.3, APM Vol.2 13.1.1). */
+#define X86_RFLAGS_TF  BIT(8)
+#define X86_DR6_BS     BIT(14)         /* single-step */
+#define X86_DR6_INIT   0xffff0ff0ul    /* DR6 at reset: no condition recorded */
+
+/*
+ * Inline-asm text (extended asm only: it uses %%) that sets or clears
+ * RFLAGS.TF with PUSHF/POPF. After a POPF that sets TF, the single-step
+ * trap comes after the instruction that follows the POPF (SDM Vol.3
+ * 17.3.1.4). The real-mode guest is -m16 code, hence the l suffixes.
+ */
+#if defined(GL_MODE_LONG)
+# define GL_ASM_TF_ON  "pushfq\n\torl $0x100, (%%rsp)\n\tpopfq\n\t"
+# define GL_ASM_TF_OFF "pushfq\n\tandl $~0x100, (%%rsp)\n\tpopfq\n\t"
+#else
+# define GL_ASM_TF_ON  "pushfl\n\torl $0x100, (%%esp)\n\tpopfl\n\t"
+# define GL_ASM_TF_OFF "pushfl\n\tandl $~0x100, (%%esp)\n\tpopfl\n\t"
+#endif
 
 static inline void gl_outb(uint16_t port, uint8_t v)
 {
@@ -112,6 +138,23 @@ static inline unsigned long gl_read_cr3(void)
 static inline void gl_write_cr3(unsigned long v)
 {
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline unsigned long gl_read_dr6(void)
+{
+	unsigned long v;
+	__asm__ volatile("mov %%dr6, %0" : "=r"(v));
+	return v;
+}
+
+static inline void gl_write_dr6(unsigned long v)
+{
+	__asm__ volatile("mov %0, %%dr6" : : "r"(v) : "memory");
+}
+
+static inline void gl_invlpg(uintptr_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
 static inline unsigned long gl_read_cr4(void)

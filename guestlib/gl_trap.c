@@ -120,6 +120,7 @@ void gl_trap(void *frame)
 		gl_try_fault->vector = (uint32_t)tf->vector;
 		gl_try_fault->error = (uint32_t)tf->error;
 		gl_try_fault->ip = tf->ip;
+		gl_try_fault->dr6 = tf->vector == X86_VEC_DB ? gl_read_dr6() : 0;
 		gl_try_unwind();
 	}
 	gl_printf("FATAL: unexpected exception %u %s err=0x%x at %x:%llx "

@@ -14,6 +14,15 @@
  * returns 1. This needs no instruction-length knowledge and does not care
  * how many bytes the exception pushed, so it works the same way in all four
  * modes. gl_try does not nest.
+ *
+ * Trap-type exceptions work the same way. For a fault f.ip is the
+ * faulting instruction, for a trap (the single-step #DB, INT3, ...) the
+ * instruction after the one that trapped: whatever IP the CPU pushed
+ * (SDM Vol.3 6.5, APM Vol.2 8.2). For #DB, f.dr6 holds DR6 as the
+ * handler found it (B0-B3, BD, BS = bit 14 for single-step). Every
+ * handler is entered with RFLAGS.TF clear (interrupt gates and real-mode
+ * interrupts clear it) and the unwind does not IRET, so a fn that set TF
+ * to single-step its own code leaves gl_try with TF clear again.
  */
 #ifndef GL_TRAP_H
 #define GL_TRAP_H
@@ -24,7 +33,8 @@
 struct gl_fault {
 	uint32_t vector;
 	uint32_t error;          /* 0 when the vector pushes none (always in real mode) */
-	uint64_t ip;             /* RIP/EIP/IP of the faulting instruction */
+	uint64_t ip;             /* RIP/EIP/IP pushed: faulting insn, or the next one for a trap */
+	uint64_t dr6;            /* #DB only: DR6 in the handler; 0 for other vectors */
 };
 
 void gl_trap_init(void);

@@ -21,7 +21,7 @@ unsigned exit_slot(uint64_t code)
 		return (unsigned)code;
 	if (code >= VMCB_EXITCODE_NPF && code <= VMCB_EXITCODE_VMGEXIT)
 		return EXIT_SLOT_NPF + (unsigned)(code - VMCB_EXITCODE_NPF);
-	if (code == VMCB_EXITCODE_INVALID)
+	if (vmcb_exitcode_is_invalid(code))
 		return EXIT_SLOT_INVALID;
 	return EXIT_SLOT_OTHER;
 }
@@ -104,6 +104,76 @@ static bool exit_svm_insn(struct vm *vm, struct svm_vcpu *vcpu)
 }
 
 /*
+ * INVD and WBINVD (15.9). INVD run for real would drop the modified lines
+ * of every cache the guest shares with the hypervisor, the hypervisor's
+ * own data included. WBINVD gives what INVD promises (no stale line is
+ * left in any cache) and writes the modified lines back first; after
+ * INVD, memory holds either value as far as software can tell, so no
+ * guest can depend on the writes being lost. Then retire the instruction.
+ *
+ * WBINVD is intercepted only because QEMU TCG 7.2 (fixed upstream in
+ * 2023) checks the WBINVD intercept for INVD (0F 08) and reports it with
+ * the WBINVD exit code; insn_len.c accepts INVD's bytes for that code.
+ */
+static bool exit_invd(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	(void)vm;
+	(void)vcpu;
+	__asm__ volatile("wbinvd" : : : "memory");
+	return true;
+}
+
+/*
+ * MONITOR, MWAIT (15.9): CPUID hides them (Fn0000_0001 ECX[3]), so they
+ * behave as on a CPU without them: #UD (APM Vol.3 MONITOR, MWAIT).
+ * Intercepted so that a guest cannot halt the physical CPU in MWAIT.
+ */
+static bool exit_monitor_mwait(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	(void)vm;
+	log_printf(LOG_DEBUG, "vm: guest %s at RIP 0x%llx -> #UD\n",
+		   vmcb_exitcode_str(vcpu->vmcb->ctrl.exitcode),
+		   (unsigned long long)vcpu->vmcb->state.rip);
+	svm_inject_ud(vcpu);
+	return false;
+}
+
+/*
+ * #DB and #AC intercepts (15.12): reflect the exception into the guest
+ * unchanged. They are intercepted only so that a guest cannot keep the
+ * CPU in microcode forever (CVE-2015-5307: #AC while delivering #AC;
+ * CVE-2015-8104: #DB while delivering #DB): each one now exits, and the
+ * host gets to run between them.
+ *
+ * #DB: the CPU has already written the exception's DR6 bits (BS, B0-B3,
+ * BD, ...) into the VMCB's DR6 before the exit, so the guest finds its
+ * own DR6 when the handler reads it; it is left alone. The saved RIP is
+ * what the exception would have pushed (a trap's next instruction, a
+ * fault's own). #DB pushes no error code; #AC pushes 0 (APM Vol.2 8.2).
+ *
+ * An event that was being delivered when this one struck (EXITINTINFO,
+ * queued again by exit_handle()) is replaced: both vectors are benign,
+ * so the CPU would deliver the new one and the old one is re-raised by
+ * re-executing its instruction, or lost if it was a trap, as on hardware.
+ */
+static bool exit_exc_reflect(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	uint8_t vec = (uint8_t)(vcpu->vmcb->ctrl.exitcode - VMCB_EXITCODE_EXC(0));
+
+	(void)vm;
+	svm_inject_exception(vcpu, vec, vec == X86_EXC_AC, 0);
+	return false;
+}
+
+void exit_single_step(struct svm_vcpu *vcpu)
+{
+	struct vmcb *v = vcpu->vmcb;
+
+	v->state.dr6 |= EXIT_DR6_BS;
+	svm_inject_exception(vcpu, X86_EXC_DB, false, 0);
+}
+
+/*
  * Nested page fault (15.25.6): EXITINFO1 is a #PF-style error code,
  * EXITINFO2 the guest-physical address. All of RAM is mapped, so a fault
  * is an access to an MMIO range (none before the devices issue: that is
@@ -158,9 +228,12 @@ static bool exit_unknown(struct vm *vm, struct svm_vcpu *vcpu)
 /* Dispatch */
 
 static const exit_handler_t exit_handlers[EXIT_STAT_SLOTS] = {
+	[VMCB_EXITCODE_EXC(X86_EXC_DB)] = exit_exc_reflect,
+	[VMCB_EXITCODE_EXC(X86_EXC_AC)] = exit_exc_reflect,
 	[VMCB_EXITCODE_INTR]     = exit_intr,
 	[VMCB_EXITCODE_NMI]      = exit_intr,
 	[VMCB_EXITCODE_CPUID]    = exit_cpuid,
+	[VMCB_EXITCODE_INVD]     = exit_invd,
 	[VMCB_EXITCODE_HLT]      = exit_hlt,
 	[VMCB_EXITCODE_INVLPGA]  = exit_svm_insn,
 	[VMCB_EXITCODE_IOIO]     = exit_ioio,
@@ -173,25 +246,30 @@ static const exit_handler_t exit_handlers[EXIT_STAT_SLOTS] = {
 	[VMCB_EXITCODE_STGI]     = exit_svm_insn,
 	[VMCB_EXITCODE_CLGI]     = exit_svm_insn,
 	[VMCB_EXITCODE_SKINIT]   = exit_svm_insn,
+	[VMCB_EXITCODE_WBINVD]   = exit_invd,
+	[VMCB_EXITCODE_MONITOR]  = exit_monitor_mwait,
+	[VMCB_EXITCODE_MWAIT]    = exit_monitor_mwait,
 	[EXIT_SLOT_NPF]          = exit_npf,
 	[EXIT_SLOT_INVALID]      = exit_invalid,
 };
 
 /*
- * Move RIP past the intercepted instruction: VMCB nRIP when the CPU
- * saves it (15.7.1), otherwise the length from decoding the bytes at
- * CS:RIP. Returns false (and stops the run) if the bytes cannot be read
- * or are not the instruction the exit code names.
+ * Retire the intercepted instruction (exit_retire()): the next RIP is
+ * VMCB nRIP when the CPU saves it (15.7.1), otherwise CS:RIP plus the
+ * length from decoding the bytes there. Returns false (and stops the
+ * run) if the bytes cannot be read or are not the instruction the exit
+ * code names.
  */
 static bool exit_advance_rip(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	struct vmcb *v = vcpu->vmcb;
 	uint8_t buf[INSN_MAX_LEN];
 	enum insn_mode mode;
+	uint64_t rip;
 	int n, len = -1;
 
 	if (svm_has(SVM_FEAT_NRIPS) && v->ctrl.nrip != 0) {
-		v->state.rip = v->ctrl.nrip;
+		rip = v->ctrl.nrip;
 		goto done;
 	}
 	/*
@@ -221,14 +299,13 @@ static bool exit_advance_rip(struct vm *vm, struct svm_vcpu *vcpu)
 		goto error;
 	}
 	/* IP/EIP wrap at the code size (SDM Vol.1 3.6: 16- and 32-bit code). */
-	v->state.rip += (uint64_t)len;
+	rip = v->state.rip + (uint64_t)len;
 	if (mode == INSN_MODE_16)
-		v->state.rip &= 0xffffULL;
+		rip &= 0xffffULL;
 	else if (mode == INSN_MODE_32)
-		v->state.rip &= 0xffffffffULL;
+		rip &= 0xffffffffULL;
 done:
-	/* The retired instruction ends any STI / MOV SS interrupt shadow. */
-	v->ctrl.intr_shadow &= ~VMCB_CTRL_INTR_SHADOW;
+	exit_retire(vcpu, rip);
 	return true;
 
 error:

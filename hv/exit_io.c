@@ -111,7 +111,7 @@ bool exit_ioio(struct vm *vm, struct svm_vcpu *vcpu)
 		else
 			vcpu->gpr[X86_GPR_RAX] = (vcpu->gpr[X86_GPR_RAX] & ~mask) | (val & mask);
 	}
-	v->state.rip = v->ctrl.exitinfo2;
-	v->ctrl.intr_shadow &= ~VMCB_CTRL_INTR_SHADOW;
+	/* EXITINFO2 is the next RIP (15.10.2); retiring also handles RFLAGS.TF. */
+	exit_retire(vcpu, v->ctrl.exitinfo2);
 	return false;
 }

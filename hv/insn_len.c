@@ -3,8 +3,8 @@
  * (see insn_len.h). Pure: no hardware, no guest state, so the host unit
  * test tests/unit/test_insn_len.c builds it as it is.
  *
- * Limits: only the opcodes of CPUID, RDMSR, WRMSR, HLT, INVD and VMMCALL
- * are known; anything else is reported as "not the instruction" and the
+ * Limits: only the opcodes of CPUID, RDMSR, WRMSR, HLT, INVD, WBINVD and
+ * VMMCALL are known; anything else is reported as "not the instruction" and the
  * run stops cleanly.
  */
 #include <stdbool.h>
@@ -42,6 +42,8 @@ static const struct insn_form insn_forms[] = {
 	{ VMCB_EXITCODE_MSR,     2, { 0x0f, 0x32 }, 0x30 },      /* RDMSR, WRMSR (0F 30) */
 	{ VMCB_EXITCODE_HLT,     1, { 0xf4 }, 0 },               /* HLT */
 	{ VMCB_EXITCODE_INVD,    2, { 0x0f, 0x08 }, 0 },         /* INVD */
+	/* WBINVD; INVD (0F 08) too: QEMU TCG 7.2 reports it with this code. */
+	{ VMCB_EXITCODE_WBINVD,  2, { 0x0f, 0x09 }, 0x08 },
 	{ VMCB_EXITCODE_VMMCALL, 3, { 0x0f, 0x01, 0xd9 }, 0 },   /* VMMCALL */
 };
 

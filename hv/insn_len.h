@@ -19,7 +19,7 @@ enum insn_mode {
 
 /*
  * Length of the instruction in buf[0..n) that caused exit code exitcode
- * (CPUID, RDMSR/WRMSR, HLT, INVD, VMMCALL), legacy and REX prefixes included.
+ * (CPUID, RDMSR/WRMSR, HLT, INVD, WBINVD, VMMCALL), legacy and REX prefixes included.
  * Returns -1 when the bytes are not that instruction or run past n.
  */
 int insn_len_intercepted(uint64_t exitcode, const uint8_t *buf, unsigned n,

@@ -10,7 +10,12 @@
 #include "pmm.h"
 #include "string.h"
 
-static struct svm_features svm_feat;
+/* What svm_init() read from CPUID Fn8000_000A. */
+static struct {
+	uint32_t revision;      /* EAX[7:0] */
+	uint32_t nasid;         /* EBX: number of ASIDs */
+	uint32_t edx;           /* EDX: SVM_FEAT_* */
+} svm_feat;
 
 /* Fn8000_000A EDX bits worth naming in the boot log. */
 static const struct {
@@ -30,11 +35,6 @@ static const struct {
 	{ SVM_FEAT_VMSAVE_VIRT,   "vmsave-virt" },
 	{ SVM_FEAT_VGIF,          "vgif" },
 };
-
-const struct svm_features *svm_features(void)
-{
-	return &svm_feat;
-}
 
 bool svm_has(uint32_t f)
 {
@@ -153,20 +153,36 @@ int svm_vcpu_init(struct svm_vcpu *vcpu, hpa_t ncr3)
 	memset(hpa_to_hva(vcpu->msrpm_pa), 0xff, SVM_MSRPM_PAGES * PAGE_SIZE);
 
 	c = &vcpu->vmcb->ctrl;
+	/*
+	 * INVD would throw away dirty cache lines of the hypervisor's too:
+	 * exit.c runs WBINVD instead (15.9). WBINVD is intercepted as well
+	 * (misc2) because QEMU TCG 7.2 reports INVD under that intercept.
+	 */
 	c->intercept_misc1 = VMCB_CTRL_INTERCEPT_INTR | VMCB_CTRL_INTERCEPT_NMI |
-			     VMCB_CTRL_INTERCEPT_CPUID | VMCB_CTRL_INTERCEPT_HLT |
-			     VMCB_CTRL_INTERCEPT_INVLPGA | VMCB_CTRL_INTERCEPT_IOIO_PROT |
-			     VMCB_CTRL_INTERCEPT_MSR_PROT | VMCB_CTRL_INTERCEPT_SHUTDOWN;
-	/* VMRUN must be intercepted or VMRUN fails its consistency check (15.5.1). */
+			     VMCB_CTRL_INTERCEPT_CPUID | VMCB_CTRL_INTERCEPT_INVD |
+			     VMCB_CTRL_INTERCEPT_HLT | VMCB_CTRL_INTERCEPT_INVLPGA |
+			     VMCB_CTRL_INTERCEPT_IOIO_PROT | VMCB_CTRL_INTERCEPT_MSR_PROT |
+			     VMCB_CTRL_INTERCEPT_SHUTDOWN;
+	/*
+	 * VMRUN must be intercepted or VMRUN fails its consistency check
+	 * (15.5.1). MONITOR/MWAIT are hidden in CPUID and get #UD; not
+	 * intercepted, MWAIT would stop the physical CPU for the guest.
+	 */
 	c->intercept_misc2 = VMCB_CTRL_INTERCEPT_VMRUN | VMCB_CTRL_INTERCEPT_VMMCALL |
 			     VMCB_CTRL_INTERCEPT_VMLOAD | VMCB_CTRL_INTERCEPT_VMSAVE |
 			     VMCB_CTRL_INTERCEPT_STGI | VMCB_CTRL_INTERCEPT_CLGI |
-			     VMCB_CTRL_INTERCEPT_SKINIT;
+			     VMCB_CTRL_INTERCEPT_SKINIT | VMCB_CTRL_INTERCEPT_WBINVD |
+			     VMCB_CTRL_INTERCEPT_MONITOR | VMCB_CTRL_INTERCEPT_MWAIT;
 	/*
-	 * Machine checks belong to the host: intercept #MC (15.12) so that a
-	 * guest never sees one the hypervisor has not looked at.
+	 * Exceptions (15.12). Machine checks belong to the host: #MC is
+	 * intercepted so that a guest never sees one the hypervisor has not
+	 * looked at. #AC and #DB are intercepted and reflected (exit.c) so
+	 * that a guest cannot hang the CPU in an endless microcode loop of
+	 * nested #AC (CVE-2015-5307) or #DB (CVE-2015-8104) deliveries: each
+	 * one is a #VMEXIT, and the host runs in between.
 	 */
-	c->intercept_exc = BIT(18);
+	c->intercept_exc = VMCB_CTRL_INTERCEPT_EXC_DB | VMCB_CTRL_INTERCEPT_EXC_AC |
+			   VMCB_CTRL_INTERCEPT_EXC_MC;
 	c->iopm_base_pa = vcpu->iopm_pa;
 	c->msrpm_base_pa = vcpu->msrpm_pa;
 	c->asid = SVM_GUEST_ASID;
@@ -247,7 +263,7 @@ static __attribute__((noinline)) void svm_vcpu_run_extra(struct svm_vcpu *vcpu,
 	}
 	if (extra & SVM_RUN_CLEAN) {
 		/* A refused VMRUN (15.5.1) leaves the cache unknown: reload it all. */
-		if (v->ctrl.exitcode == VMCB_EXITCODE_INVALID)
+		if (vmcb_exitcode_is_invalid(v->ctrl.exitcode))
 			vmcb_clean_invalidate(&vcpu->clean_shadow);
 		else
 			vmcb_clean_snapshot(&vcpu->clean_shadow, v);

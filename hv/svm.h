@@ -96,12 +96,6 @@ static inline uint64_t svm_rdtsc(void)
 /* ---------------------------------------------------------------------- */
 /* Host SVM */
 
-struct svm_features {
-	uint32_t revision;      /* Fn8000_000A EAX[7:0] */
-	uint32_t nasid;         /* Fn8000_000A EBX: number of ASIDs */
-	uint32_t edx;           /* Fn8000_000A EDX: SVM_FEAT_* */
-};
-
 /*
  * Detect SVM (Fn8000_0001 ECX.SVM, VM_CR.SVMDIS), check for nested
  * paging, set EFER.SVME and VM_HSAVE_PA, and log the features found.
@@ -109,9 +103,6 @@ struct svm_features {
  * firmware or lacks nested paging (the caller stops with HV_STATUS_NO_SVM).
  */
 int svm_init(void);
-
-/* The features read by svm_init(). */
-const struct svm_features *svm_features(void);
 
 /* True if Fn8000_000A EDX has feature bit f (SVM_FEAT_*). */
 bool svm_has(uint32_t f);

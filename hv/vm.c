@@ -212,6 +212,35 @@ static void vm_vcpu_reset(struct svm_vcpu *vcpu)
 	vcpu->gpr[X86_GPR_RSP] = GUEST_ENTRY_SP;
 }
 
+/*
+ * hvtest=WORD: break the VM on purpose, to test the hypervisor's error
+ * paths from QEMU (tests/guests/guest_test.py, scenario hvtest). Never
+ * for normal use.
+ *  - intercept_rdtsc: RDTSC exits too, and nothing handles it: the
+ *    "unhandled exit" path (VMCB dump, HV_STATUS_GUEST_ERROR).
+ *  - bad_vmcb: EFER.SVME cleared in the guest VMCB, which VMRUN's
+ *    consistency checks refuse (APM Vol.2 15.5.1): VMEXIT_INVALID.
+ * Returns 0, or -1 after printing why for an unknown word.
+ */
+static int vm_hvtest(struct vm *vm)
+{
+	const char *t = cmdline_get("hvtest");
+	struct vmcb *v = vm->vcpu.vmcb;
+
+	if (t == NULL)
+		return 0;
+	if (strcmp(t, "intercept_rdtsc") == 0) {
+		v->ctrl.intercept_misc1 |= VMCB_CTRL_INTERCEPT_RDTSC;
+	} else if (strcmp(t, "bad_vmcb") == 0) {
+		v->state.efer &= ~X86_EFER_SVME;
+	} else {
+		log_printf(LOG_ERR, "vm: hvtest=%s unknown (intercept_rdtsc, bad_vmcb)\n", t);
+		return -1;
+	}
+	log_printf(LOG_WARN, "vm: hvtest=%s: the VM is broken on purpose\n", t);
+	return 0;
+}
+
 /* Run until the guest stops; returns its HV_STATUS_*. */
 static int vm_run(struct vm *vm)
 {
@@ -244,6 +273,8 @@ int vm_main(void)
 	if (svm_vcpu_init(&vm->vcpu, vm->npt.root) != 0)
 		return HV_STATUS_BAD_CONFIG;
 	vm_vcpu_reset(&vm->vcpu);
+	if (vm_hvtest(vm) != 0)
+		return HV_STATUS_BAD_CONFIG;
 	if (cmdline_has("leakcanary"))
 		vm_plant_canary();
 

@@ -239,6 +239,7 @@ const char *vmcb_exitcode_str(uint64_t code)
 	case VMCB_EXITCODE_AVIC_NOACCEL:    return "AVIC_NOACCEL";
 	case VMCB_EXITCODE_VMGEXIT:         return "VMGEXIT";
 	case VMCB_EXITCODE_INVALID:         return "INVALID";
+	case VMCB_EXITCODE_INVALID_32:      return "INVALID";
 	case VMCB_EXITCODE_BUSY:            return "BUSY";
 	default:                            return "UNKNOWN";
 	}

@@ -13,6 +13,7 @@
 #ifndef HV_VMCB_H
 #define HV_VMCB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,7 +27,11 @@ struct vmcb_ctrl {
 #define VMCB_CTRL_INTERCEPT_CR_READ(n)  BIT(n)
 #define VMCB_CTRL_INTERCEPT_CR_WRITE(n) BIT(16 + (n))
 	uint32_t intercept_dr;                  /* 0x004 */
-	uint32_t intercept_exc;                 /* 0x008: one bit per vector */
+	uint32_t intercept_exc;                 /* 0x008: one bit per vector (15.12) */
+#define VMCB_CTRL_INTERCEPT_EXC(vec)    BIT(vec)
+#define VMCB_CTRL_INTERCEPT_EXC_DB      BIT(1)   /* #DB: CVE-2015-8104 */
+#define VMCB_CTRL_INTERCEPT_EXC_AC      BIT(17)  /* #AC: CVE-2015-5307 */
+#define VMCB_CTRL_INTERCEPT_EXC_MC      BIT(18)  /* #MC: the host's business */
 	uint32_t intercept_misc1;               /* 0x00c */
 #define VMCB_CTRL_INTERCEPT_INTR        BIT(0)
 #define VMCB_CTRL_INTERCEPT_NMI         BIT(1)
@@ -169,8 +174,10 @@ _Static_assert(offsetof(struct vmcb_ctrl, exitinfo2) == 0x080, "APM Vol.2 App. B
 _Static_assert(offsetof(struct vmcb_ctrl, exitintinfo) == 0x088, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, np_ctrl) == 0x090, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, avic_apic_bar) == 0x098, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_ctrl, ghcb_pa) == 0x0a0, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, eventinj) == 0x0a8, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, n_cr3) == 0x0b0, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_ctrl, virt_ext) == 0x0b8, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, clean) == 0x0c0, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, nrip) == 0x0c8, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_ctrl, insn_len) == 0x0d0, "APM Vol.2 App. B");
@@ -273,7 +280,10 @@ _Static_assert(offsetof(struct vmcb_state, es) == 0x000, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, cs) == 0x010, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, ss) == 0x020, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, ds) == 0x030, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, fs) == 0x040, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, gs) == 0x050, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, gdtr) == 0x060, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, ldtr) == 0x070, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, idtr) == 0x080, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, tr) == 0x090, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, cpl) == 0x0cb, "APM Vol.2 App. B");
@@ -291,7 +301,12 @@ _Static_assert(offsetof(struct vmcb_state, ssp) == 0x1e8, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, isst_addr) == 0x1f0, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, rax) == 0x1f8, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, star) == 0x200, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, lstar) == 0x208, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, cstar) == 0x210, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, sfmask) == 0x218, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, kernel_gs_base) == 0x220, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, sysenter_cs) == 0x228, "APM Vol.2 App. B");
+_Static_assert(offsetof(struct vmcb_state, sysenter_esp) == 0x230, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, sysenter_eip) == 0x238, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, cr2) == 0x240, "APM Vol.2 App. B");
 _Static_assert(offsetof(struct vmcb_state, g_pat) == 0x268, "APM Vol.2 App. B");
@@ -376,6 +391,12 @@ _Static_assert(offsetof(struct vmcb, state) == 0x400, "APM Vol.2 App. B");
 #define VMCB_EXITCODE_AVIC_NOACCEL      0x402
 #define VMCB_EXITCODE_VMGEXIT           0x403
 #define VMCB_EXITCODE_INVALID           ((uint64_t)-1)
+/*
+ * VMEXIT_INVALID as QEMU TCG stores it (its cpu_vmexit() took a 32-bit
+ * exit code until late 2025: -1 arrives zero-extended). No exit code is
+ * defined with that value, so it means the same.
+ */
+#define VMCB_EXITCODE_INVALID_32        0xffffffffULL
 #define VMCB_EXITCODE_BUSY              ((uint64_t)-2)
 
 /* ---------------------------------------------------------------------- */
@@ -413,6 +434,12 @@ void vmcb_clean_snapshot(struct vmcb_clean_shadow *shadow, const struct vmcb *v)
 static inline void vmcb_clean_invalidate(struct vmcb_clean_shadow *shadow)
 {
 	shadow->vmcb = NULL;
+}
+
+/* True for VMEXIT_INVALID: VMRUN refused the VMCB (15.5.1). */
+static inline bool vmcb_exitcode_is_invalid(uint64_t code)
+{
+	return code == VMCB_EXITCODE_INVALID || code == VMCB_EXITCODE_INVALID_32;
 }
 
 /* Name of an exit code for logs and statistics ("CPUID", "EXC_PF", ...); "UNKNOWN" otherwise. */

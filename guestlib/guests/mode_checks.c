@@ -17,6 +17,15 @@
  *  - VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA get #UD
  *  - CPUID whose bytes straddle a page boundary returns to the byte after
  *    it (the next-RIP decode of CPUs without NRIP-save)
+ *  - single-step: with RFLAGS.TF set, the #DB trap comes right after an
+ *    instruction the hypervisor retires itself (CPUID, OUT, RDMSR, INVD,
+ *    VMMCALL) and after one the CPU runs (NOP, #DB reflected by the
+ *    hypervisor), with DR6.BS set; none after a RDMSR that faults (#GP)
+ *  - INVD executes and the guest goes on (the hypervisor turns it into
+ *    WBINVD); MONITOR and MWAIT raise #UD
+ *  - long mode: clearing EFER.LME with paging on is a #GP; EFER.NXE reaches
+ *    the CPU (a fetch from an XD page is a #PF with I/D set; with NXE
+ *    clear the XD bit is reserved)
  *
  * On a machine without the hypervisor the CPUID/VMMCALL/NB_CFG checks fail,
  * which is how the checks were seen to be able to fail.
@@ -146,7 +155,7 @@ static void mc_check_tsc(void)
 	uint64_t t1 = gl_rdtsc();
 	uint64_t t2 = gl_rdtsc();
 	uint64_t m1 = 0, m2 = 0;
-	struct gl_fault f = { 0, 0, 0 };
+	struct gl_fault f = { 0, 0, 0, 0 };
 	bool bad1, bad2;
 
 	tap_ok(t2 > t1, "rdtsc increases (0x%llx -> 0x%llx)",
@@ -317,6 +326,213 @@ static void mc_check_svm_insns(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Single-step                                                              */
+
+/*
+ * Each probe sets RFLAGS.TF, runs one instruction between the global
+ * labels mc_step_NAME_at and mc_step_NAME_after, then a NOP. With TF set
+ * by POPF the trap comes after the instruction that follows the POPF,
+ * that is after the probed one (SDM Vol.3 17.3.1.4): the #DB must report
+ * mc_step_NAME_after. A hypervisor that retires the instruction without
+ * the trap lets the NOP run first, and the #DB reports the byte after
+ * the NOP. A faulting probe must report its fault at mc_step_NAME_at and
+ * no #DB. gl_try leaves TF clear whatever happens (gl_trap.h). DR6 is
+ * reset before each probe, so DR6.BS must come from that probe's #DB.
+ *
+ * noinline/noclone: the labels are global symbols, defined once.
+ */
+#define MC_STEP_PROBE(name, insn, ...)                                  \
+	extern const char mc_step_##name##_at[], mc_step_##name##_after[]; \
+	static __attribute__((noinline, noclone)) void mc_step_##name(void *arg) \
+	{                                                               \
+		(void)arg;                                              \
+		__asm__ volatile(GL_ASM_TF_ON                           \
+		    ".globl mc_step_" #name "_at, mc_step_" #name "_after\n" \
+		    "mc_step_" #name "_at:\n\t"                         \
+		    insn "\n"                                           \
+		    "mc_step_" #name "_after:\n\t"                      \
+		    "nop\n\t"                                           \
+		    GL_ASM_TF_OFF                                       \
+		    __VA_ARGS__);                                       \
+	}
+
+MC_STEP_PROBE(cpuid, "cpuid", : : "a"(0), "c"(0) : "ebx", "edx", "memory", "cc")
+MC_STEP_PROBE(out, "outb %%al, $0x80", : : "a"(0) : "memory", "cc")
+MC_STEP_PROBE(rdmsr, "rdmsr", : : "c"(X86_MSR_TSC) : "eax", "edx", "memory", "cc")
+MC_STEP_PROBE(invd, "invd", : : : "memory", "cc")
+MC_STEP_PROBE(vmmcall, ".byte 0x0f, 0x01, 0xd9", : : "a"(GUEST_VMMCALL_PING) : "memory", "cc")
+MC_STEP_PROBE(nop, "nop", : : : "memory", "cc")
+MC_STEP_PROBE(rdmsr_gp, "rdmsr", : : "c"(MC_MSR_UNKNOWN_FAR) : "eax", "edx", "memory", "cc")
+
+static const struct {
+	const char *what;
+	void (*fn)(void *);
+	const char *at, *after;
+	uint32_t vector;        /* X86_VEC_DB: trap after it; else that fault at it */
+} mc_step_probes[] = {
+	{ "cpuid", mc_step_cpuid, mc_step_cpuid_at, mc_step_cpuid_after, X86_VEC_DB },
+	{ "out 0x80", mc_step_out, mc_step_out_at, mc_step_out_after, X86_VEC_DB },
+	{ "rdmsr TSC", mc_step_rdmsr, mc_step_rdmsr_at, mc_step_rdmsr_after, X86_VEC_DB },
+	{ "invd", mc_step_invd, mc_step_invd_at, mc_step_invd_after, X86_VEC_DB },
+	{ "vmmcall ping", mc_step_vmmcall, mc_step_vmmcall_at, mc_step_vmmcall_after,
+	  X86_VEC_DB },
+	{ "nop (#DB raised by the CPU)", mc_step_nop, mc_step_nop_at, mc_step_nop_after,
+	  X86_VEC_DB },
+	{ "rdmsr of an unknown MSR", mc_step_rdmsr_gp, mc_step_rdmsr_gp_at,
+	  mc_step_rdmsr_gp_after, X86_VEC_GP },
+};
+
+static void mc_check_single_step(void)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(mc_step_probes); i++) {
+		struct gl_fault f = { 0, 0, 0, 0 };
+		uint64_t at = (uintptr_t)mc_step_probes[i].at;
+		uint64_t after = (uintptr_t)mc_step_probes[i].after;
+		bool trapped;
+
+		/* DR6 bits are sticky (SDM Vol.3 17.2.3): clear BS so that
+		 * each #DB must set it again. */
+		gl_write_dr6(X86_DR6_INIT);
+		trapped = gl_try(mc_step_probes[i].fn, 0, &f) != 0;
+
+		if (mc_step_probes[i].vector == X86_VEC_DB)
+			tap_ok(trapped && f.vector == X86_VEC_DB && f.ip == after &&
+			    (f.dr6 & X86_DR6_BS),
+			    "single-step %s: #DB right after it (wanted ip 0x%llx, "
+			    "got %s at 0x%llx, dr6 0x%llx)", mc_step_probes[i].what,
+			    (unsigned long long)after,
+			    trapped ? gl_trap_name(f.vector) : "nothing",
+			    (unsigned long long)f.ip, (unsigned long long)f.dr6);
+		else
+			tap_ok(trapped && f.vector == mc_step_probes[i].vector && f.ip == at,
+			    "single-step %s: %s at it, no #DB (wanted ip 0x%llx, got %s "
+			    "at 0x%llx)", mc_step_probes[i].what,
+			    gl_trap_name(mc_step_probes[i].vector), (unsigned long long)at,
+			    trapped ? gl_trap_name(f.vector) : "nothing",
+			    (unsigned long long)f.ip);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* INVD, MONITOR, MWAIT                                                     */
+
+#define MC_INVD_LOOPS 3
+
+/*
+ * INVD must run and the guest go on with its memory intact: a value
+ * written just before it (and so possibly only in a cache) is still
+ * there after. The count goes to a diag line that guest_test.py checks
+ * against the hypervisor's INVD exit count (plus the single-step probe).
+ */
+static void mc_check_invd(void)
+{
+	static volatile uint32_t cell;
+	unsigned ok = 0;
+
+	for (unsigned i = 0; i < MC_INVD_LOOPS; i++) {
+		cell = 0x1234abcdu + i;
+		__asm__ volatile("invd" : : : "memory");
+		ok += cell == 0x1234abcdu + i;
+	}
+	tap_eq(ok, MC_INVD_LOOPS, "invd executes, the guest goes on, memory written "
+	    "before it survives");
+	tap_diag("invd executed %u times", MC_INVD_LOOPS + 1);  /* + the single-step probe */
+}
+
+static void mc_monitor_fn(void *arg)
+{
+	__asm__ volatile("monitor" : : "a"(arg), "c"(0), "d"(0) : "memory");
+}
+
+static void mc_mwait_fn(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("mwait" : : "a"(0), "c"(0) : "memory");
+}
+
+static void mc_check_monitor_mwait(void)
+{
+	static uint32_t line[16];
+	struct gl_fault f;
+	bool bad;
+
+	bad = gl_try(mc_monitor_fn, line, &f) != 0;
+	tap_ok(bad && f.vector == X86_VEC_UD, "MONITOR raises #UD (%s)",
+	    bad ? gl_trap_name(f.vector) : "no fault");
+	bad = gl_try(mc_mwait_fn, 0, &f) != 0;
+	tap_ok(bad && f.vector == X86_VEC_UD, "MWAIT raises #UD (%s)",
+	    bad ? gl_trap_name(f.vector) : "no fault");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Long mode: EFER.LME and EFER.NXE                                         */
+
+#if defined(GL_MODE_LONG)
+extern uint64_t gl_lm_pd[512];          /* gl_entry.S: 2 MiB pages, 0 .. 1 GiB */
+
+#define MC_XD_VA        (64ull << 20)   /* one 2 MiB page of RAM nobody uses */
+#define MC_PTE_XD       BIT(63)
+
+static void mc_call_fn(void *arg)
+{
+	((void (*)(void))arg)();
+}
+
+/* Call into MC_XD_VA (holding RET) with XD and NXE as given. */
+static bool mc_call_xd(bool xd, bool nxe, uint64_t efer, struct gl_fault *f)
+{
+	uint64_t *pde = &gl_lm_pd[MC_XD_VA >> 21];
+	bool bad;
+
+	*pde = xd ? (*pde | MC_PTE_XD) : (*pde & ~MC_PTE_XD);
+	gl_wrmsr(X86_MSR_EFER, nxe ? (efer | X86_EFER_NXE) : (efer & ~X86_EFER_NXE));
+	gl_invlpg(MC_XD_VA);
+	bad = gl_try(mc_call_fn, (void *)MC_XD_VA, f) != 0;
+	*pde &= ~MC_PTE_XD;
+	gl_wrmsr(X86_MSR_EFER, efer);
+	gl_invlpg(MC_XD_VA);
+	return bad;
+}
+
+static void mc_check_efer_long(void)
+{
+	uint64_t efer = gl_rdmsr(X86_MSR_EFER);
+	struct gl_cpuid e1 = gl_cpuid(0x80000001u, 0);
+	struct gl_fault f;
+	bool bad;
+
+	/* APM Vol.2 14.6.1 / SDM Vol.3 9.8.5: LME cannot change while CR0.PG = 1. */
+	bad = gl_wrmsr_try(X86_MSR_EFER, efer & ~X86_EFER_LME, &f);
+	tap_ok(bad && f.vector == X86_VEC_GP,
+	    "wrmsr EFER clearing LME with paging on raises #GP (%s)",
+	    bad ? gl_trap_name(f.vector) : "no fault");
+	tap_eq(gl_rdmsr(X86_MSR_EFER), efer, "EFER unchanged after the LME write");
+
+	if (!(e1.edx & X86_CPUID81_EDX_NX) ||
+	    gl_bootinfo()->ram_top < MC_XD_VA + (2u << 20)) {
+		tap_skip("no NX in CPUID or no RAM at 64 MiB", "EFER.NXE: page runs with XD clear");
+		tap_skip("no NX in CPUID or no RAM at 64 MiB", "EFER.NXE: XD page -> #PF I/D");
+		tap_skip("no NX in CPUID or no RAM at 64 MiB", "EFER.NXE clear: XD reserved");
+		return;
+	}
+	*(volatile uint8_t *)MC_XD_VA = 0xc3;   /* RET */
+	bad = mc_call_xd(false, true, efer, &f);
+	tap_ok(!bad, "EFER.NXE: code at 0x%llx runs with XD clear (%s)",
+	    (unsigned long long)MC_XD_VA, bad ? gl_trap_name(f.vector) : "ran");
+	bad = mc_call_xd(true, true, efer, &f);
+	tap_ok(bad && f.vector == X86_VEC_PF && (f.error & X86_PF_ID) &&
+	    (f.error & X86_PF_P) && !(f.error & X86_PF_RSVD) && f.ip == MC_XD_VA,
+	    "EFER.NXE reaches the CPU: fetch from an XD page -> #PF, I/D set "
+	    "(%s err=0x%x at 0x%llx)", bad ? gl_trap_name(f.vector) : "no fault",
+	    bad ? f.error : 0, (unsigned long long)f.ip);
+	bad = mc_call_xd(true, false, efer, &f);
+	tap_ok(bad && f.vector == X86_VEC_PF && (f.error & X86_PF_RSVD),
+	    "EFER.NXE clear: XD is a reserved bit -> #PF, RSVD set (%s err=0x%x)",
+	    bad ? gl_trap_name(f.vector) : "no fault", bad ? f.error : 0);
+}
+#endif
+
+/* ------------------------------------------------------------------------ */
 
 void guest_main(void)
 {
@@ -342,5 +558,11 @@ void guest_main(void)
 #endif
 	mc_check_vmmcall();
 	mc_check_svm_insns();
+	mc_check_single_step();
+	mc_check_invd();
+	mc_check_monitor_mwait();
+#if defined(GL_MODE_LONG)
+	mc_check_efer_long();
+#endif
 	tap_done();
 }
