@@ -1,8 +1,10 @@
 /*
  * entry32.S - from GRUB's 32-bit protected mode to long mode.
  *
- * On entry (Multiboot2 spec 3.2): EAX = magic, EBX = info address, flat
- * 4 GiB CS/DS, paging off, interrupts off, no usable stack.
+ * On entry (Multiboot2 spec 3.3, "I386 machine state"): EAX = magic,
+ * EBX = info address, flat 4 GiB CS/DS, paging off, interrupts off, no
+ * usable stack. GRUB for UEFI enters the same way, after it has called
+ * ExitBootServices() (see boot/mb2_header.S).
  *
  * Steps (AMD APM Vol.2 14.6 "Enabling and Activating Long Mode"):
  *   1. clear .bss (the page tables and the stack live there);

@@ -4,6 +4,14 @@
  * ELF segments at their physical addresses and jumps to the ELF entry
  * point (_start, boot/entry32.S) in 32-bit protected mode, paging off,
  * with EAX = 0x36d76289 and EBX = physical address of the information.
+ *
+ * UEFI: the header has no EFI boot services tag (spec 3.1.12) and no EFI
+ * i386/amd64 entry address tag (3.1.7, 3.1.8; GRUB only looks at those
+ * when the boot services tag is present). So GRUB for x86_64 UEFI calls
+ * ExitBootServices(), leaves long mode and jumps to _start in the i386
+ * machine state (3.3) exactly as GRUB for BIOS does, and the memory map
+ * tag already describes the machine after the firmware let go of it.
+ * tests/qemu/test_uefi.py boots the ISO under OVMF to keep this true.
  */
 #define MB2_HEADER_MAGIC        0xe85250d6
 #define MB2_ARCH_I386           0          /* 32-bit protected mode entry */

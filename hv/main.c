@@ -28,8 +28,29 @@ static const char *main_mmap_type_name(uint32_t type)
 	case MB2_MEM_ACPI_RECLAIMABLE: return "ACPI reclaimable";
 	case MB2_MEM_NVS:              return "ACPI NVS";
 	case MB2_MEM_BADRAM:           return "bad RAM";
-	default:                       return "unknown";
+	case MB2_MEM_PERSISTENT:       return "persistent memory";
+	case MB2_MEM_EFI_RUNTIME_CODE: return "EFI runtime code";
+	default:                       return NULL;
 	}
+}
+
+/*
+ * Which firmware GRUB ran on: UEFI passes an EFI system table tag, legacy
+ * BIOS none. tests/qemu/test_uefi.py parses the "boot: firmware" line.
+ */
+static void main_firmware_summary(void)
+{
+	if (boot_efi_systab_bits() == 0) {
+		kprintf("boot: firmware BIOS (no EFI system table)\n");
+		return;
+	}
+	kprintf("boot: firmware UEFI (%u-bit system table at 0x%llx%s)\n",
+		boot_efi_systab_bits(), (unsigned long long)boot_efi_systab(),
+		boot_efi_mmap_present() ? ", EFI memory map passed" : "");
+	if (boot_efi_bs_active())
+		hv_warn("the loader left EFI boot services running although the "
+			"multiboot2 header does not ask for it; firmware may still "
+			"own timers and memory\n");
 }
 
 /* Log level from loglevel=; a bad value is reported and ignored. */
@@ -57,6 +78,7 @@ static void main_boot_summary(void)
 	uint64_t total = boot_ram_total();
 
 	kprintf("boot: loader \"%s\"\n", boot_loader_name());
+	main_firmware_summary();
 	kprintf("boot: cmdline \"%s\"\n", cmdline_raw());
 	for (unsigned i = 0; i < cmdline_count(); i++)
 		log_printf(LOG_DEBUG, "boot: arg %u: %s=\"%s\"\n", i, cmdline_key(i),
@@ -64,11 +86,16 @@ static void main_boot_summary(void)
 	log_printf(LOG_INFO, "boot: memory map, %u entries:\n", boot_mmap_count());
 	for (unsigned i = 0; i < boot_mmap_count(); i++) {
 		const struct boot_mmap_entry *e = boot_mmap_get(i);
+		const char *name = main_mmap_type_name(e->type);
 
-		log_printf(LOG_INFO, "  [%016llx-%016llx] %s\n",
-			   (unsigned long long)e->base,
-			   (unsigned long long)(e->base + e->len - 1),
-			   main_mmap_type_name(e->type));
+		if (name != NULL)
+			log_printf(LOG_INFO, "  [%016llx-%016llx] %s\n",
+				   (unsigned long long)e->base,
+				   (unsigned long long)(e->base + e->len - 1), name);
+		else
+			log_printf(LOG_INFO, "  [%016llx-%016llx] type %u\n",
+				   (unsigned long long)e->base,
+				   (unsigned long long)(e->base + e->len - 1), e->type);
 	}
 	kprintf("boot: RAM %llu KiB (%llu MiB) total, %llu KiB usable\n",
 		(unsigned long long)(total >> 10), (unsigned long long)(total >> 20),

@@ -21,6 +21,10 @@
 #define MB2_TAG_LOADER_NAME 2
 #define MB2_TAG_MODULE      3
 #define MB2_TAG_MMAP        6
+#define MB2_TAG_EFI32       11
+#define MB2_TAG_EFI64       12
+#define MB2_TAG_EFI_MMAP    17
+#define MB2_TAG_EFI_BS      18   /* EFI boot services not terminated */
 
 #define MB2_INFO_MAX_SIZE   (1u << 20)   /* sanity bound on total_size */
 #define MB2_STR_MAX         2048
@@ -65,6 +69,20 @@ struct mb2_mmap_entry {
 };
 _Static_assert(sizeof(struct mb2_mmap_entry) == 24, "Multiboot2 3.6.8");
 
+struct mb2_tag_efi32 {
+	uint32_t type;                       /* 0x00: 11 */
+	uint32_t size;                       /* 0x04: 12 */
+	uint32_t pointer;                    /* 0x08 */
+};
+_Static_assert(sizeof(struct mb2_tag_efi32) == 12, "Multiboot2 3.6.13");
+
+struct mb2_tag_efi64 {
+	uint32_t type;                       /* 0x00: 12 */
+	uint32_t size;                       /* 0x04: 16 */
+	uint64_t pointer;                    /* 0x08 */
+};
+_Static_assert(sizeof(struct mb2_tag_efi64) == 16, "Multiboot2 3.6.14");
+
 static char mb2_cmdline[MB2_STR_MAX];
 static char mb2_loader[MB2_LOADER_MAX];
 static char mb2_modstr[MB2_MAX_MODULES][MB2_MODSTR_MAX];
@@ -73,6 +91,9 @@ static unsigned mb2_nmodules;
 static struct boot_mmap_entry mb2_mmap[MB2_MAX_MMAP];
 static unsigned mb2_nmmap;
 static hpa_t mb2_info_start, mb2_info_end;
+static uint64_t mb2_efi_systab;
+static unsigned mb2_efi_bits;
+static bool mb2_efi_mmap, mb2_efi_bs;
 
 /* Copy the string at s (at most avail bytes readable) into dst[max]. */
 static void mb2_copy_str(char *dst, size_t max, const char *s, size_t avail)
@@ -183,8 +204,26 @@ int mb2_parse(uint32_t magic, const void *info)
 		case MB2_TAG_MMAP:
 			mb2_parse_mmap((const void *)t);
 			break;
+		case MB2_TAG_EFI32:
+			if (t->size >= sizeof(struct mb2_tag_efi32)) {
+				mb2_efi_systab = ((const struct mb2_tag_efi32 *)(const void *)t)->pointer;
+				mb2_efi_bits = 32;
+			}
+			break;
+		case MB2_TAG_EFI64:
+			if (t->size >= sizeof(struct mb2_tag_efi64)) {
+				mb2_efi_systab = ((const struct mb2_tag_efi64 *)(const void *)t)->pointer;
+				mb2_efi_bits = 64;
+			}
+			break;
+		case MB2_TAG_EFI_MMAP:
+			mb2_efi_mmap = true;
+			break;
+		case MB2_TAG_EFI_BS:
+			mb2_efi_bs = true;
+			break;
 		default:
-			break;          /* framebuffer, ACPI, EFI, ...: not used */
+			break;          /* framebuffer, ACPI, ...: not used */
 		}
 		p += ALIGN_UP(t->size, 8);
 	}
@@ -259,4 +298,24 @@ const char *boot_cmdline(void)
 const char *boot_loader_name(void)
 {
 	return mb2_loader;
+}
+
+uint64_t boot_efi_systab(void)
+{
+	return mb2_efi_systab;
+}
+
+unsigned boot_efi_systab_bits(void)
+{
+	return mb2_efi_systab != 0 ? mb2_efi_bits : 0;
+}
+
+bool boot_efi_mmap_present(void)
+{
+	return mb2_efi_mmap;
+}
+
+bool boot_efi_bs_active(void)
+{
+	return mb2_efi_bs;
 }

@@ -14,7 +14,7 @@
 
 #include "addr.h"
 
-#define MB2_BOOTLOADER_MAGIC 0x36d76289u   /* in EAX at entry (spec 3.2) */
+#define MB2_BOOTLOADER_MAGIC 0x36d76289u   /* in EAX at entry (spec 3.3) */
 
 #define MB2_MAX_MODULES 16
 #define MB2_MAX_MMAP    128
@@ -25,6 +25,12 @@
 #define MB2_MEM_ACPI_RECLAIMABLE 3
 #define MB2_MEM_NVS              4
 #define MB2_MEM_BADRAM           5
+/*
+ * Not in the spec: GRUB on UEFI reports EfiRuntimeServicesCode as type 20
+ * (its GRUB_MEMORY_CODE) and persistent memory as 7. Neither is usable.
+ */
+#define MB2_MEM_PERSISTENT       7
+#define MB2_MEM_EFI_RUNTIME_CODE 20
 
 struct boot_module {
 	uint64_t start, end;    /* physical, end exclusive */
@@ -67,5 +73,22 @@ uint64_t boot_ram_usable(void);
 
 const char *boot_cmdline(void);       /* "" if the loader passed none */
 const char *boot_loader_name(void);   /* "" if the loader passed none */
+
+/*
+ * UEFI (spec 3.6.13, 3.6.14, 3.6.19, 3.6.20). GRUB on UEFI passes the EFI
+ * system table pointer; on legacy BIOS it passes none, so a zero system
+ * table means "not booted through UEFI". The header asks for neither the
+ * EFI boot services tag nor an EFI entry address (boot/mb2_header.S), so
+ * GRUB calls ExitBootServices() and enters _start in the i386 machine
+ * state (spec 3.3) on both kinds of firmware; the EFI memory map is then
+ * already folded into the ordinary memory map tag, which is what we use.
+ * boot_efi_bs_active() is true only if a loader left boot services
+ * running anyway (tag 18): the firmware would still own timers and
+ * memory under us. main.c warns; nothing else relies on it.
+ */
+uint64_t boot_efi_systab(void);       /* physical address, 0 if none */
+unsigned boot_efi_systab_bits(void);  /* 32 or 64; 0 if none */
+bool boot_efi_mmap_present(void);     /* an EFI memory map tag was passed */
+bool boot_efi_bs_active(void);
 
 #endif /* HV_MB2_H */

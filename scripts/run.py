@@ -41,7 +41,14 @@ examples:
   ./run --hv-args "loglevel=debug"        more logging
   ./run --mem 2048 --timeout 60
   ./run --module build/guestlib/demo.bin "guest"   add a multiboot2 module
+  ./run --firmware uefi                   boot the same ISO under UEFI (OVMF)
   ./run --iso svmhv.iso                   only build the ISO (e.g. for a USB stick)
+
+The ISO always boots with both legacy BIOS and UEFI firmware (GRUB for
+each; making it needs grub-efi-amd64-bin, which the set-up installs).
+--firmware uefi boots it with OVMF (Debian package ovmf, which the set-up
+then installs too); its variable store is a fresh copy in
+BUILD/ovmf-vars.fd on every boot.
 """
 
 
@@ -67,6 +74,8 @@ def parse_args(argv):
                    help='add a multiboot2 module with its command line ("" for none); repeatable')
     p.add_argument('--iso', metavar='PATH',
                    help='only build the ISO at PATH, do not boot it')
+    p.add_argument('--firmware', choices=hvqemu.FIRMWARES, default='bios',
+                   help='firmware of the QEMU machine: bios (SeaBIOS, default) or uefi (OVMF)')
     p.add_argument('--accel', choices=('kvm', 'tcg', 'auto'), default='auto',
                    help='QEMU accelerator (default auto: kvm only if it can run SVM guests)')
     p.add_argument('--timeout', type=float, default=0, metavar='SEC',
@@ -87,7 +96,8 @@ def step(argv, what):
 
 def build(args):
     if not args.no_setup:
-        step([os.path.join(ROOT, 'scripts', 'setup.sh'), 'run'], 'package set-up')
+        step([os.path.join(ROOT, 'scripts', 'setup.sh'),
+              'uefi' if args.firmware == 'uefi' else 'run'], 'package set-up')
     if not os.path.exists(os.path.join(args.build_dir, 'build.ninja')):
         step(['meson', 'setup', args.build_dir], 'meson setup')
     step(['ninja', '-C', args.build_dir, '-j2', 'hv/hv.elf'], 'build')
@@ -96,7 +106,15 @@ def build(args):
 
 def boot(args, iso):
     """Run QEMU with the serial console on this terminal; return ./run's exit code."""
-    argv = hvqemu.qemu_argv(iso, args.mem, args.accel, 'mon:stdio')
+    nvram = None
+    if args.firmware == 'uefi':
+        try:
+            nvram = hvqemu.copy_uefi_vars(os.path.join(args.build_dir, 'ovmf-vars.fd'))
+        except (OSError, RuntimeError) as e:
+            sys.stderr.write('run: %s\n' % e)
+            return EXIT_SETUP
+    argv = hvqemu.qemu_argv(iso, args.mem, args.accel, 'mon:stdio',
+                            firmware=args.firmware, uefi_vars=nvram)
     sys.stderr.write('run: %s\n' % ' '.join(argv))
     logpath = os.path.join(args.build_dir, 'last-run.log')
     out = bytearray()
@@ -159,7 +177,7 @@ def main(argv):
             return EXIT_USAGE
     iso = os.path.abspath(args.iso) if args.iso else os.path.join(args.build_dir, 'svmhv.iso')
     try:
-        hvqemu.make_iso(hv_elf, iso, args.hv_args, mods)
+        hvqemu.make_iso(hv_elf, iso, args.hv_args, mods, require_uefi=True)
     except RuntimeError as e:
         sys.stderr.write('run: %s\n' % e)
         return EXIT_SETUP

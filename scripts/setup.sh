@@ -1,20 +1,25 @@
 #!/bin/bash
-# scripts/setup.sh [run|test] - install the Debian packages ./run or ./test
-# need, and only those that are missing. Used by ./run, ./test and CI.
+# scripts/setup.sh [run|uefi|test] - install the Debian packages ./run or
+# ./test need, and only those that are missing. Used by ./run, ./test and
+# CI. uefi: what ./run --firmware uefi needs (run + ovmf).
 #
 # Missing packages are found with dpkg-query (fast; no tool is run). If
 # any are missing: one `apt-get update`, then one `apt-get install -y` of
 # exactly the missing ones. Needs root (or sudo) only in that case.
 set -e
 
-RUN_PKGS="qemu-system-x86 grub-pc-bin grub-common xorriso mtools meson ninja-build gcc binutils python3 git"
-# Test-only dependencies used by tests/ (Zydis oracle, clang + libFuzzer).
-TEST_PKGS="libzydis-dev clang libclang-rt-14-dev"
+# grub-pc-bin and grub-efi-amd64-bin: grub-mkrescue makes one ISO that
+# boots with legacy BIOS and with UEFI (./run --iso for real machines).
+RUN_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools meson ninja-build gcc binutils python3 git"
+# Test-only dependencies used by tests/ (Zydis oracle, clang + libFuzzer,
+# OVMF: UEFI firmware for QEMU, tests/qemu/test_uefi.py).
+TEST_PKGS="libzydis-dev clang libclang-rt-14-dev ovmf"
 
 case "${1:-run}" in
 run)  want="$RUN_PKGS" ;;
+uefi) want="$RUN_PKGS ovmf" ;;
 test) want="$RUN_PKGS $TEST_PKGS" ;;
-*)    echo "usage: $0 [run|test]" >&2; exit 2 ;;
+*)    echo "usage: $0 [run|uefi|test]" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

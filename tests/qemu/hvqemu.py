@@ -9,10 +9,12 @@ Import it from a test script with:
 API (keep it small):
 
     boot(hv_elf, cmdline='', modules=(), mem_mib=512, timeout=60, accel=None,
-         cpu=None, extra_args=()) -> Result
-        Build a temporary ISO (make_iso) and boot it once (run_iso).
+         cpu=None, extra_args=(), firmware='bios') -> Result
+        Build a temporary ISO (make_iso) and boot it once (run_iso). With
+        firmware='uefi' the ISO must have its UEFI boot image
+        (require_uefi=True below).
 
-    make_iso(hv_elf, iso_path, cmdline='', modules=())
+    make_iso(hv_elf, iso_path, cmdline='', modules=(), require_uefi=False)
         grub-mkrescue an ISO: grub.cfg uses the serial terminal, timeout 0,
         `multiboot2 /boot/hv.elf CMDLINE` and one `module2 /boot/NAME ARGS`
         per module. modules is a list of (path, args) pairs, NAME is the
@@ -20,13 +22,30 @@ API (keep it small):
         grub.cfg as they are: GRUB's quoting rules apply (k="a b" is one
         argument; GRUB hands it on re-quoted as "k=a b", which
         hv/cmdline.c parses back to k = 'a b').
+        The ISO is hybrid: an El Torito image for legacy BIOS (GRUB
+        i386-pc) and, when GRUB's x86_64-efi modules are installed
+        (Debian grub-efi-amd64-bin, GRUB_EFI_DIR), a FAT image
+        /efi.img with GRUB for UEFI. require_uefi=True raises
+        FirmwareMissing (a RuntimeError) if the EFI modules are missing,
+        RuntimeError if the ISO came out without its UEFI image (./run
+        and UEFI boots use it).
+
+    iso_boot_platforms(iso_path) -> set of 'BIOS' / 'UEFI'
+        the El Torito boot images of an ISO (read with xorriso).
+    grub_efi_available() -> bool: GRUB's x86_64-efi modules installed.
 
     run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=(),
-            cpu=None) -> Result
+            cpu=None, firmware='bios') -> Result
         Boot an ISO made by make_iso. Use this to boot one ISO several
         times (e.g. with different -m): one grub-mkrescue per test.
         cpu: QEMU -cpu model, default 'max,+svm' (e.g. 'max,-svm' to test
         a CPU without SVM, 'qemu32' for one without long mode).
+        firmware: 'bios' (QEMU's default SeaBIOS) or 'uefi' (OVMF from
+        Debian's ovmf package: OVMF_CODE as read-only pflash, a fresh
+        copy of OVMF_VARS in a temporary directory as the writable
+        variable store). OVMF under TCG takes a few seconds longer to
+        reach GRUB than SeaBIOS; give timeouts room. Raises
+        FirmwareMissing if OVMF is not installed.
 
     Result fields:
         status   the HV_STATUS_* the hypervisor wrote to isa-debug-exit
@@ -40,8 +59,12 @@ API (keep it small):
         qemu_rc, stderr   raw QEMU exit code and standard error
 
     qemu_argv(iso_path, mem_mib=512, accel=None, serial='file:PATH',
-              extra_args=(), cpu=None)
-        the QEMU command line (./run uses it with serial 'mon:stdio')
+              extra_args=(), cpu=None, firmware='bios', uefi_vars=None)
+        the QEMU command line (./run uses it with serial 'mon:stdio').
+        firmware='uefi' needs uefi_vars: the path of a writable copy of
+        the OVMF variable store, made with copy_uefi_vars(path).
+    ovmf_files() -> (code_path, vars_path); raises FirmwareMissing
+    copy_uefi_vars(path) -> path: a fresh OVMF_VARS copy at path
     decode_exit(rc, serial_text) -> (status, reason)
     pick_accel(accel=None) -> 'kvm' or 'tcg'; kvm_svm_usable() -> bool
 
@@ -66,6 +89,17 @@ import time
 
 BANNER_RE = re.compile(r'^svmhv \S+ \(\S*\)', re.M)
 QEMU = 'qemu-system-x86_64'
+FIRMWARES = ('bios', 'uefi')
+# GRUB's UEFI modules (Debian grub-efi-amd64-bin): with them grub-mkrescue
+# adds the UEFI boot image to the ISO.
+GRUB_EFI_DIR = '/usr/lib/grub/x86_64-efi'
+# OVMF from Debian's ovmf package: (code, vars) pairs, preferred first. The
+# 4 MiB build is Debian 12's default; the 2 MiB pair is the older layout.
+# The .secboot/.ms variants are not used: the ISO is unsigned.
+OVMF_PAIRS = (
+    ('/usr/share/OVMF/OVMF_CODE_4M.fd', '/usr/share/OVMF/OVMF_VARS_4M.fd'),
+    ('/usr/share/OVMF/OVMF_CODE.fd', '/usr/share/OVMF/OVMF_VARS.fd'),
+)
 DEBUG_EXIT_PORT = 0xf4
 
 # Mirror of hv/status.h, for messages.
@@ -130,8 +164,50 @@ menuentry "svmhv" {{
 """
 
 
-def make_iso(hv_elf, iso_path, cmdline='', modules=()):
-    """Build a bootable ISO at iso_path. Raises RuntimeError on failure."""
+class FirmwareMissing(RuntimeError):
+    """OVMF (UEFI firmware for QEMU) or GRUB's EFI modules are not installed."""
+
+
+def ovmf_files():
+    """(code, vars) paths of OVMF; raises FirmwareMissing if none."""
+    for code, nvram in OVMF_PAIRS:
+        if os.path.isfile(code) and os.path.isfile(nvram):
+            return code, nvram
+    raise FirmwareMissing('UEFI firmware not found (looked for %s): install the Debian '
+                          'package ovmf (scripts/setup.sh test does)' %
+                          ', '.join(c for c, _ in OVMF_PAIRS))
+
+
+def copy_uefi_vars(path):
+    """A fresh copy of OVMF's empty variable store at path (QEMU writes to
+    it: never hand it the shared file in /usr/share). Returns path."""
+    shutil.copyfile(ovmf_files()[1], path)
+    return path
+
+
+def grub_efi_available():
+    """True if grub-mkrescue can add a UEFI boot image (x86_64-efi modules)."""
+    return os.path.isfile(os.path.join(GRUB_EFI_DIR, 'kernel.img'))
+
+
+def iso_boot_platforms(iso_path):
+    """Set of El Torito boot image platforms in the ISO: 'BIOS', 'UEFI'."""
+    p = subprocess.run(['xorriso', '-indev', iso_path, '-report_el_torito', 'plain'],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       universal_newlines=True)
+    found = set()
+    for m in re.finditer(r'^El Torito boot img :\s+\d+\s+(\S+)\s+y\b', p.stdout, re.M):
+        found.add(m.group(1))
+    return found
+
+
+def make_iso(hv_elf, iso_path, cmdline='', modules=(), require_uefi=False):
+    """Build a bootable ISO at iso_path. Raises RuntimeError on failure
+    (FirmwareMissing if require_uefi and GRUB's EFI modules are missing)."""
+    if require_uefi and not grub_efi_available():
+        raise FirmwareMissing('GRUB\'s UEFI modules (%s) are not installed, so the ISO would '
+                              'boot only with legacy BIOS: install the Debian package '
+                              'grub-efi-amd64-bin (scripts/setup.sh does)' % GRUB_EFI_DIR)
     with tempfile.TemporaryDirectory(prefix='hviso-') as root:
         bootdir = os.path.join(root, 'boot')
         os.makedirs(os.path.join(bootdir, 'grub'))
@@ -154,19 +230,42 @@ def make_iso(hv_elf, iso_path, cmdline='', modules=()):
                            universal_newlines=True)
         if p.returncode != 0 or not os.path.exists(iso_path):
             raise RuntimeError('grub-mkrescue failed (%d):\n%s' % (p.returncode, p.stdout))
+    if require_uefi:
+        plats = iso_boot_platforms(iso_path)
+        if 'UEFI' not in plats:
+            raise RuntimeError('grub-mkrescue made %s without a UEFI boot image (boot images: %s)'
+                               % (iso_path, ', '.join(sorted(plats)) or 'none'))
     return iso_path
 
 
 DEFAULT_CPU = 'max,+svm'
 
 
-def qemu_argv(iso_path, mem_mib=512, accel=None, serial=None, extra_args=(), cpu=None):
-    """QEMU command line for an ISO. serial: a QEMU -serial value."""
+def check_firmware(firmware):
+    """'bios' or 'uefi' (None means 'bios'); ValueError otherwise."""
+    firmware = firmware or 'bios'
+    if firmware not in FIRMWARES:
+        raise ValueError('firmware must be bios or uefi, not %r' % firmware)
+    return firmware
+
+
+def qemu_argv(iso_path, mem_mib=512, accel=None, serial=None, extra_args=(), cpu=None,
+              firmware='bios', uefi_vars=None):
+    """QEMU command line for an ISO. serial: a QEMU -serial value.
+    firmware='uefi': OVMF as two pflash devices, the code read-only and
+    uefi_vars (a copy made by copy_uefi_vars) as the variable store."""
     accel = pick_accel(accel)
+    firmware = check_firmware(firmware)
     argv = [QEMU, '-accel', accel, '-cpu', cpu or DEFAULT_CPU, '-m', str(int(mem_mib)),
             '-nographic', '-display', 'none', '-no-reboot', '-nic', 'none',
-            '-device', 'isa-debug-exit,iobase=0x%x,iosize=1' % DEBUG_EXIT_PORT,
-            '-boot', 'd', '-cdrom', iso_path]
+            '-device', 'isa-debug-exit,iobase=0x%x,iosize=1' % DEBUG_EXIT_PORT]
+    if firmware == 'uefi':
+        if not uefi_vars:
+            raise ValueError('firmware=uefi needs uefi_vars (a copy_uefi_vars() file)')
+        code, _ = ovmf_files()
+        argv += ['-drive', 'if=pflash,format=raw,unit=0,readonly=on,file=' + code,
+                 '-drive', 'if=pflash,format=raw,unit=1,file=' + uefi_vars]
+    argv += ['-boot', 'd', '-cdrom', iso_path]
     if serial is not None:
         argv += ['-serial', serial]
     if serial is None or not serial.startswith('mon:'):
@@ -193,11 +292,17 @@ def hv_part(serial_text):
     return serial_text[m.start():] if m else ''
 
 
-def run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=(), cpu=None):
+def run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=(), cpu=None,
+            firmware='bios'):
     """Boot iso_path once; return a Result."""
+    firmware = check_firmware(firmware)
     with tempfile.TemporaryDirectory(prefix='hvrun-') as tmp:
         log = os.path.join(tmp, 'serial.log')
-        argv = qemu_argv(iso_path, mem_mib, accel, 'file:' + log, extra_args, cpu)
+        nvram = None
+        if firmware == 'uefi':
+            nvram = copy_uefi_vars(os.path.join(tmp, 'ovmf_vars.fd'))
+        argv = qemu_argv(iso_path, mem_mib, accel, 'file:' + log, extra_args, cpu,
+                         firmware, nvram)
         start = time.monotonic()
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
@@ -221,11 +326,13 @@ def run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=(), cpu=No
 
 
 def boot(hv_elf, cmdline='', modules=(), mem_mib=512, timeout=60, accel=None, cpu=None,
-         extra_args=()):
+         extra_args=(), firmware='bios'):
     """Make a temporary ISO for hv_elf and boot it once; return a Result."""
+    firmware = check_firmware(firmware)
     with tempfile.TemporaryDirectory(prefix='hvboot-') as tmp:
-        iso = make_iso(hv_elf, os.path.join(tmp, 'hv.iso'), cmdline, modules)
-        return run_iso(iso, mem_mib, timeout, accel, extra_args, cpu)
+        iso = make_iso(hv_elf, os.path.join(tmp, 'hv.iso'), cmdline, modules,
+                       require_uefi=(firmware == 'uefi'))
+        return run_iso(iso, mem_mib, timeout, accel, extra_args, cpu, firmware)
 
 
 class Tap:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Self-test of the QEMU runner library (no QEMU boot): exit-code
-decoding, the QEMU command line, the Tap class, and the ISO's grub.cfg and
-files (read back with xorriso).
+decoding, the QEMU command line, the Tap class, and the ISO's grub.cfg,
+files and BIOS + UEFI boot images (read back with xorriso).
 
 usage: test_hvqemu.py HV_ELF     (TAP on stdout)
 """
@@ -43,6 +43,16 @@ def main():
          'mon:stdio keeps the monitor on the serial line')
     t.ok(hvqemu.pick_accel('tcg') == 'tcg' and hvqemu.pick_accel() in ('kvm', 'tcg'),
          'pick_accel honors tcg and auto-detects otherwise')
+    t.ok('pflash' not in joined and '-bios' not in joined,
+         'default firmware is BIOS: no pflash, no -bios', joined)
+    for kw, name in (({'firmware': 'uefi'}, 'firmware=uefi without uefi_vars'),
+                     ({'firmware': 'efi'}, 'firmware=efi (unknown)')):
+        try:
+            hvqemu.qemu_argv('/x.iso', 512, 'tcg', 'file:/tmp/s', **kw)
+            raised = False
+        except ValueError:
+            raised = True
+        t.ok(raised, '%s raises ValueError' % name)
 
     # Tap itself: numbering, failure diagnostics, plan, exit code.
     out = io.StringIO()
@@ -92,6 +102,8 @@ def main():
         t.ok(same, 'hv.elf and the modules are in /boot, unchanged')
         r = subprocess.run(['grub-file', '--is-x86-multiboot2', os.path.join(out, 'hv.elf')])
         t.ok(r.returncode == 0, 'grub-file --is-x86-multiboot2 hv.elf succeeds')
+        t.is_(sorted(hvqemu.iso_boot_platforms(iso)), ['BIOS', 'UEFI'],
+              'the ISO has a BIOS and a UEFI El Torito boot image (grub-efi-amd64-bin installed)')
     return t.done()
 
 
