@@ -26,8 +26,8 @@ void guest_main(void)
 
 	demo_sig(vendor, &l0, true);
 	gl_printf("Hello from the demo guest!\n");
-	gl_printf("demo: running in %s mode (cr0=0x%lx cr4=0x%lx efer=0x%llx)\n",
-	    "64-bit long (" GL_MODE_NAME ")", gl_read_cr0(), gl_read_cr4(),
+	gl_printf("demo: running in 64-bit long mode (cr0=0x%lx cr4=0x%lx efer=0x%llx)\n",
+	    gl_read_cr0(), gl_read_cr4(),
 	    (unsigned long long)gl_rdmsr(X86_MSR_EFER));
 	gl_printf("demo: cpu vendor \"%s\", family/model/stepping 0x%x\n", vendor,
 	    l1.eax);
