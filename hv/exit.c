@@ -90,13 +90,17 @@ static bool exit_vmmcall(struct vm *vm, struct svm_vcpu *vcpu)
 }
 
 /*
- * VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA: SVM is hidden from
- * the guest (CPUID), so these behave as on a CPU without SVM: #UD.
+ * Instructions the guest's CPUID says do not exist, so they behave as on
+ * a CPU without them: #UD (APM Vol.3, each instruction's exceptions).
+ * - VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA: SVM is hidden
+ *   (Fn8000_0001 ECX[2]).
+ * - MONITOR, MWAIT (15.9): hidden (Fn0000_0001 ECX[3]); intercepted so
+ *   that a guest cannot halt the physical CPU in MWAIT.
  */
-static bool exit_svm_insn(struct vm *vm, struct svm_vcpu *vcpu)
+static bool exit_hidden_insn(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	(void)vm;
-	log_printf(LOG_DEBUG, "vm: guest SVM instruction (%s) at RIP 0x%llx -> #UD\n",
+	log_printf(LOG_DEBUG, "vm: guest %s (hidden by CPUID) at RIP 0x%llx -> #UD\n",
 		   vmcb_exitcode_str(vcpu->vmcb->ctrl.exitcode),
 		   (unsigned long long)vcpu->vmcb->state.rip);
 	svm_inject_ud(vcpu);
@@ -121,21 +125,6 @@ static bool exit_invd(struct vm *vm, struct svm_vcpu *vcpu)
 	(void)vcpu;
 	__asm__ volatile("wbinvd" : : : "memory");
 	return true;
-}
-
-/*
- * MONITOR, MWAIT (15.9): CPUID hides them (Fn0000_0001 ECX[3]), so they
- * behave as on a CPU without them: #UD (APM Vol.3 MONITOR, MWAIT).
- * Intercepted so that a guest cannot halt the physical CPU in MWAIT.
- */
-static bool exit_monitor_mwait(struct vm *vm, struct svm_vcpu *vcpu)
-{
-	(void)vm;
-	log_printf(LOG_DEBUG, "vm: guest %s at RIP 0x%llx -> #UD\n",
-		   vmcb_exitcode_str(vcpu->vmcb->ctrl.exitcode),
-		   (unsigned long long)vcpu->vmcb->state.rip);
-	svm_inject_ud(vcpu);
-	return false;
 }
 
 /*
@@ -235,20 +224,20 @@ static const exit_handler_t exit_handlers[EXIT_STAT_SLOTS] = {
 	[VMCB_EXITCODE_CPUID]    = exit_cpuid,
 	[VMCB_EXITCODE_INVD]     = exit_invd,
 	[VMCB_EXITCODE_HLT]      = exit_hlt,
-	[VMCB_EXITCODE_INVLPGA]  = exit_svm_insn,
+	[VMCB_EXITCODE_INVLPGA]  = exit_hidden_insn,
 	[VMCB_EXITCODE_IOIO]     = exit_ioio,
 	[VMCB_EXITCODE_MSR]      = exit_msr,
 	[VMCB_EXITCODE_SHUTDOWN] = exit_shutdown,
-	[VMCB_EXITCODE_VMRUN]    = exit_svm_insn,
+	[VMCB_EXITCODE_VMRUN]    = exit_hidden_insn,
 	[VMCB_EXITCODE_VMMCALL]  = exit_vmmcall,
-	[VMCB_EXITCODE_VMLOAD]   = exit_svm_insn,
-	[VMCB_EXITCODE_VMSAVE]   = exit_svm_insn,
-	[VMCB_EXITCODE_STGI]     = exit_svm_insn,
-	[VMCB_EXITCODE_CLGI]     = exit_svm_insn,
-	[VMCB_EXITCODE_SKINIT]   = exit_svm_insn,
+	[VMCB_EXITCODE_VMLOAD]   = exit_hidden_insn,
+	[VMCB_EXITCODE_VMSAVE]   = exit_hidden_insn,
+	[VMCB_EXITCODE_STGI]     = exit_hidden_insn,
+	[VMCB_EXITCODE_CLGI]     = exit_hidden_insn,
+	[VMCB_EXITCODE_SKINIT]   = exit_hidden_insn,
 	[VMCB_EXITCODE_WBINVD]   = exit_invd,
-	[VMCB_EXITCODE_MONITOR]  = exit_monitor_mwait,
-	[VMCB_EXITCODE_MWAIT]    = exit_monitor_mwait,
+	[VMCB_EXITCODE_MONITOR]  = exit_hidden_insn,
+	[VMCB_EXITCODE_MWAIT]    = exit_hidden_insn,
 	[EXIT_SLOT_NPF]          = exit_npf,
 	[EXIT_SLOT_INVALID]      = exit_invalid,
 };

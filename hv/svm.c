@@ -313,27 +313,6 @@ static void svm_seg_get(const struct vmcb_seg *v, struct x86_segment *s)
 	s->base = v->base;
 }
 
-void svm_vcpu_get_state(const struct svm_vcpu *vcpu, struct x86_state *st)
-{
-	const struct vmcb_state *s = &vcpu->vmcb->state;
-
-	memcpy(st->gpr, vcpu->gpr, sizeof(st->gpr));
-	st->rip = s->rip;
-	st->rflags = s->rflags;
-	svm_seg_get(&s->es, &st->seg[X86_SEG_ES]);
-	svm_seg_get(&s->cs, &st->seg[X86_SEG_CS]);
-	svm_seg_get(&s->ss, &st->seg[X86_SEG_SS]);
-	svm_seg_get(&s->ds, &st->seg[X86_SEG_DS]);
-	svm_seg_get(&s->fs, &st->seg[X86_SEG_FS]);
-	svm_seg_get(&s->gs, &st->seg[X86_SEG_GS]);
-	st->cr0 = s->cr0;
-	st->cr2 = s->cr2;
-	st->cr3 = s->cr3;
-	st->cr4 = s->cr4;
-	st->efer = s->efer;
-	st->cpl = s->cpl;
-}
-
 void svm_vcpu_get_fetch_state(const struct svm_vcpu *vcpu, struct x86_state *st)
 {
 	const struct vmcb_state *s = &vcpu->vmcb->state;
@@ -346,4 +325,18 @@ void svm_vcpu_get_fetch_state(const struct svm_vcpu *vcpu, struct x86_state *st)
 	st->cr4 = s->cr4;
 	st->efer = s->efer;
 	st->cpl = s->cpl;
+}
+
+void svm_vcpu_get_state(const struct svm_vcpu *vcpu, struct x86_state *st)
+{
+	const struct vmcb_state *s = &vcpu->vmcb->state;
+
+	svm_vcpu_get_fetch_state(vcpu, st);
+	memcpy(st->gpr, vcpu->gpr, sizeof(st->gpr));
+	svm_seg_get(&s->es, &st->seg[X86_SEG_ES]);
+	svm_seg_get(&s->ss, &st->seg[X86_SEG_SS]);
+	svm_seg_get(&s->ds, &st->seg[X86_SEG_DS]);
+	svm_seg_get(&s->fs, &st->seg[X86_SEG_FS]);
+	svm_seg_get(&s->gs, &st->seg[X86_SEG_GS]);
+	st->cr2 = s->cr2;
 }
