@@ -1,12 +1,14 @@
 /*
  * log.c - leveled console output over the UART (log.h).
  */
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "fmt.h"
 #include "log.h"
 #include "string.h"
 #include "uart.h"
+#include "vmm_env.h"
 
 enum log_level log_level = LOG_INFO;
 
@@ -69,4 +71,19 @@ const char *log_level_name(enum log_level lvl)
 	if ((unsigned)lvl < sizeof(log_names) / sizeof(log_names[0]))
 		return log_names[lvl];
 	return "?";
+}
+
+/* The logging hook of the code under vmm/ (vmm_env.h): same levels. */
+void vmm_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vprintf((enum log_level)level, fmt, ap);
+	va_end(ap);
+}
+
+bool vmm_log_enabled(int level)
+{
+	return level <= (int)log_level;
 }

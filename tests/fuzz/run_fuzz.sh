@@ -19,7 +19,7 @@ shift 5
 
 mkdir -p "$work/corpus"
 cflags="-std=gnu11 -g -O1 -Wall -Wextra -Werror -DVMM_HOSTED
- -I$root/include -I$root/vmm -fno-omit-frame-pointer
+ -I$root/include -I$root/vmm -I$root/vmm/assist -fno-omit-frame-pointer
  -fno-sanitize-recover=all"
 harness=
 others=
