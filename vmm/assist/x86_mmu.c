@@ -53,22 +53,6 @@ x86_mmu_mode(const struct x86_state *st)
 	return (st->cr4 & X86_CR4_LA57) ? X86_PG_5L : X86_PG_4L;
 }
 
-/* Canonical: bits 63..va_bits-1 all equal (SDM Vol.1 3.3.7.1). */
-static bool
-x86_mmu_canonical(gva_t la, unsigned va_bits)
-{
-	unsigned sh = 64 - va_bits;
-
-	return (gva_t)((int64_t)(la << sh) >> sh) == la;
-}
-
-/* Width of a long-mode linear address: 57 with CR4.LA57, else 48. */
-static unsigned
-x86_mmu_va_bits(const struct x86_state *st)
-{
-	return (st->cr4 & X86_CR4_LA57) ? 57 : 48;
-}
-
 static void
 x86_mmu_exc(struct x86_exception *exc, uint8_t vector, uint32_t error,
 	    gva_t cr2)
@@ -119,13 +103,13 @@ x86_seg_linear(const struct x86_state *st, enum x86_seg seg, uint64_t off,
 	 */
 	if ((st->efer & X86_EFER_LMA) &&
 	    (st->seg[X86_SEG_CS].attr & X86_SEGATTR_L)) {
-		unsigned vb = x86_mmu_va_bits(st);
+		unsigned vb = x86_va_bits(st->cr4);
 		gva_t first = off;
 
 		if (seg == X86_SEG_FS || seg == X86_SEG_GS)
 			first += s->base;
-		if (!x86_mmu_canonical(first, vb) ||
-		    !x86_mmu_canonical(first + (size - 1), vb))
+		if (!x86_canonical(first, vb) ||
+		    !x86_canonical(first + (size - 1), vb))
 			goto fault;
 		*la = first;
 		return 0;
@@ -474,7 +458,7 @@ x86_mmu_gva_to_gpa(struct x86_machine *m, const struct x86_state *st,
 		rc = x86_walk_tables(m, st, &w, X86_PG_PAE, 2, la);
 		break;
 	default:
-		if (!x86_mmu_canonical(la, x86_mmu_va_bits(st))) {
+		if (!x86_canonical(la, x86_va_bits(st->cr4))) {
 			x86_mmu_exc(exc, X86_EXC_GP, 0, 0);
 			return X86_MMU_FAULT;
 		}

@@ -43,6 +43,26 @@
 #define X86_MMU_EPT   (-2)
 #define X86_MMU_EMEM  (-3)
 
+/*
+ * Width of a long-mode linear address: 57 bits with CR4.LA57 (5-level
+ * paging), else 48 (SDM Vol.3 4.5). The one source of this number for
+ * the guest MMU and the hypervisor's MSR checks (FS/GS base, LSTAR...).
+ */
+static inline unsigned
+x86_va_bits(uint64_t cr4)
+{
+	return (cr4 & X86_CR4_LA57) ? 57 : 48;
+}
+
+/* Canonical: bits 63 .. va_bits-1 all equal (SDM Vol.1 3.3.7.1). */
+static inline bool
+x86_canonical(uint64_t la, unsigned va_bits)
+{
+	unsigned sh = 64 - va_bits;
+
+	return (uint64_t)((int64_t)(la << sh) >> sh) == la;
+}
+
 /* Access kinds (combinable). Without X86_ACC_WRITE/EXEC: a data read. */
 #define X86_ACC_WRITE    BIT(0)
 #define X86_ACC_EXEC     BIT(1)  /* instruction fetch */

@@ -1,0 +1,57 @@
+/*
+ * ns16550.h - a National Semiconductor 16550A UART (a PC's COM port):
+ * RBR/THR, IER, IIR/FCR, LCR, MCR, LSR, MSR, SCR and the divisor latch,
+ * 16-byte receive and transmit FIFOs with the FCR trigger levels, the
+ * interrupt sources in IIR priority order (line status, received data /
+ * character timeout, THR empty, modem status), and MCR loopback.
+ *
+ * Transmission is immediate: a byte written to THR goes to the host's
+ * tx callback at once (the console), so the transmitter is never busy
+ * and THRE is raised again right away, as QEMU's model does. Received
+ * bytes come from the host console through ns16550_rx(). With OUT2 clear
+ * in MCR the interrupt line stays low, as on a PC.
+ *
+ * Source: TI/National PC16550D datasheet.
+ */
+#ifndef NS16550_H
+#define NS16550_H
+
+#include "bus.h"
+#include "irq.h"
+#include "vclock.h"
+
+#define NS16550_FIFO 16
+
+/* The fields are the implementation's. */
+struct ns16550 {
+	struct vmm_lock lock;
+	uint16_t base;
+	uint8_t ier, iir, fcr, lcr, mcr, lsr, msr, scr;
+	uint16_t divisor;
+	uint8_t rx[NS16550_FIFO];
+	unsigned rx_head, rx_count;
+	bool thr_ipending;      /* THRE interrupt pending (cleared by IIR read / THR write) */
+	bool timeout_ipending;  /* character timeout (FIFO mode) */
+	struct vclock *clk;
+	struct vtimer timer;    /* character timeout */
+	struct irq_line irq;
+	bool irq_level;
+	void (*tx)(void *ctx, uint8_t byte);
+	void *ctx;
+};
+
+/* Reset state (LSR THRE|TEMT, MCR 0, IER 0, FIFOs off, divisor 12 = 9600 baud). */
+void ns16550_init(struct ns16550 *u, struct vclock *clk, struct irq_line irq,
+		  void (*tx)(void *ctx, uint8_t byte), void *ctx);
+
+/* Register ports [base, base + 8) and the timer. Returns 0 or -1. */
+int ns16550_attach(struct ns16550 *u, struct bus *bus, uint16_t base);
+
+/*
+ * Bytes from the console for the guest: as many as the receiver takes
+ * (16 with the FIFO on, 1 without, less what it holds); returns that
+ * number. The rest stays with the caller for later. Takes the lock.
+ */
+size_t ns16550_rx(struct ns16550 *u, const uint8_t *buf, size_t n);
+
+#endif /* NS16550_H */
