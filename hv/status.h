@@ -18,5 +18,7 @@
 #define HV_STATUS_GUEST_ERROR   35    /* unknown exit, invalid VMCB, unsupported */
 #define HV_STATUS_NO_SVM        36    /* SVM absent or disabled by firmware */
 #define HV_STATUS_BAD_CONFIG    37    /* bad command line or guest image */
+#define HV_STATUS_WATCHDOG      38    /* the guest ran longer than watchdog= */
+#define HV_STATUS_GUEST_RESET   39    /* the guest reset the machine (0xcf9, 0x92, 8042) */
 
 #endif /* HV_STATUS_H */

@@ -45,8 +45,21 @@ _Static_assert(sizeof(struct guest_bootinfo) == 264, "guest_bootinfo layout");
 #define GUEST_CPUID_HV_LEAF  0x40000000u
 #define GUEST_CPUID_HV_SIG   "BareMetalSVM"
 
-/* VMMCALL: function number in EAX. Unknown numbers raise #UD. */
+/*
+ * CPUID leaf 0x40000010 (the timing leaf VMware and others use): EAX =
+ * the guest's TSC frequency in kHz, EBX = the LAPIC timer's input clock
+ * in kHz (1 GHz).
+ */
+#define GUEST_CPUID_HV_TIMING 0x40000010u
+
+/* VMMCALL: function number in EAX, at CPL 0. Unknown numbers raise #UD. */
 #define GUEST_VMMCALL_PING   0x0u          /* returns GUEST_VMMCALL_PONG in EAX */
 #define GUEST_VMMCALL_PONG   0x504f4e47u   /* "PONG" */
+/*
+ * EBX = an SVM exit code (APM Vol.2 Appendix C, e.g. 0x7b IOIO, 0x400
+ * NPF, 0x72 CPUID): returns in RAX how many exits of that code the vCPU
+ * has had so far (the VMMCALL itself is counted before it runs).
+ */
+#define GUEST_VMMCALL_EXIT_COUNT 0x1u
 
 #endif /* GUEST_ABI_H */
