@@ -117,8 +117,9 @@ static void test_i8042(void)
 		}
 	}
 	ut_ok(strstr(last_why, "i8042") != NULL, "i8042: reset reason names the controller", "%s", last_why);
-	ut_ok(!bus_pio(&bus, 0x61, false, 1, &(uint32_t){ 0 }) && !bus_pio(&bus, 0x63, false, 1, &(uint32_t){ 0 }),
-	      "i8042: 0x61-0x63 not decoded", NULL);
+	ut_ok(!bus_pio(&bus, 0x5f, false, 1, &(uint32_t){ 0 }) && !bus_pio(&bus, 0x61, false, 1, &(uint32_t){ 0 }) &&
+	      !bus_pio(&bus, 0x63, false, 1, &(uint32_t){ 0 }) && !bus_pio(&bus, 0x65, false, 1, &(uint32_t){ 0 }),
+	      "i8042: 0x5f, 0x61-0x63, 0x65 not decoded", NULL);
 	DT_EQ(in(0x60, 2), 0xff45, "i8042: word read at 0x60 is one byte + undecoded 0x61");
 }
 

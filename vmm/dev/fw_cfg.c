@@ -45,8 +45,9 @@ static unsigned fw_cfg_item(const struct fw_cfg *f, uint16_t key, uint8_t *buf)
 		return 0;               /* no x86-specific items */
 	switch (key & FW_CFG_ENTRY_MASK) {
 	case FW_CFG_SIGNATURE:
-		memcpy(buf, "QEMU", 4);
-		return 4;
+		v = 'Q' | 'E' << 8 | 'M' << 16 | 'U' << 24;   /* "QEMU" */
+		len = 4;
+		break;
 	case FW_CFG_ID:
 		v = FW_CFG_ID_TRAD;
 		len = 4;
