@@ -248,6 +248,19 @@ static const struct step priorities[] = {
 	END,
 };
 
+/* Each source only with its IER bit (8.7). */
+static const struct step enables[] = {
+	W(MCR, 0x08), W(IER, 0x01),
+	RX("a", 1, "rx"), BRK(), R(IIR, 0x04, "overrun+break without ELSI: RX data only"),
+	R(LSR, 0x73, "the errors are in LSR all the same"), R(RBR, 0x00, "rd"),
+	W(IER, 0x00), W(FCR, 0xc1), RX("b", 1, "rx"), ADV(5000000), R(IIR, 0xc1, "timeout without ERBFI: hidden"),
+	IRQ(0, "and no interrupt"), W(IER, 0x01), R(IIR, 0xcc, "shown once ERBFI is set"), IRQ(1, "line"),
+	W(IER, 0x04), R(IIR, 0xc1, "ELSI alone: nothing"), W(MCR, 0x18), W(MCR, 0x08),
+	R(IIR, 0xc1, "modem deltas without EDSSI: nothing"), W(IER, 0x08), R(IIR, 0xc0, "with EDSSI: modem status"),
+	IRQ(1, "line"), R(MSR, 0xb3, "MSR: CTS, DSR deltas of the round trip (DCD followed OUT2)"), R(IIR, 0xc1, "cleared"), IRQ(0, "low"),
+	END,
+};
+
 /* THRE: set when THR empties, by enabling ETBEI with THR empty, by an
    FCR0 change (8.11); cleared by an IIR read that shows it, or a THR write. */
 static const struct step thre[] = {
@@ -270,7 +283,8 @@ static const struct step thre[] = {
 
 static const struct step fifo[] = {
 	W(FCR, 0xc6), R(IIR, 0x01, "FCR bits 7:1 ignored without bit 0"),
-	RX("abc", 1, "still one byte"), R(RBR, 'a', "a"),
+	RX("abc", 1, "still one byte"), W(FCR, 0x02), R(LSR, 0x61, "FCR bit 1 without bit 0 keeps the RBR"),
+	R(RBR, 'a', "a"),
 	W(FCR, 0x01), R(IIR, 0xc1, "FIFOs on"),
 	RX("0123456789abcdefXYZ", 16, "the FIFO takes 16"), R(LSR, 0x61, "DR"),
 	RS(RBR, "01234", "first bytes in order"),
@@ -489,6 +503,7 @@ int main(void)
 	run("fifo", fifo);
 	run("overrun", overrun);
 	run("fifo errors", fifo_errors);
+	run("enables", enables);
 	run("loopback", loopback);
 	run("irq line", irqline);
 	run("timeout", timeout);
@@ -496,8 +511,10 @@ int main(void)
 	run("linux 8250", linux_probe);
 	trigger_levels();
 
-	/* A second attach of the same ports fails (bus overlap). */
+	/* Exactly 8 ports; a second attach of the same ports fails. */
 	setup();
+	ut_ok(!bus_pio(&bus, COM1 + 8, false, 1, &(uint32_t){ 0 }) && !bus_pio(&bus, COM1 - 1, false, 1, &(uint32_t){ 0 }) &&
+	      bus_pio(&bus, COM1 + 7, false, 1, &(uint32_t){ 0 }), "ports base..base+7 only", NULL);
 	DT_EQ(ns16550_attach(&uart, &bus, COM1), (uint64_t)-1, "attach twice refused");
 	return ut_done();
 }

@@ -13,7 +13,12 @@
 #include "pc_testdev.h"
 
 static struct bus bus;
-static struct pc_testdev td;
+/* The device, with zeroed bytes after it to catch writes past its buffer. */
+static struct {
+	struct pc_testdev dev;
+	uint8_t guard[8];
+} g;
+#define td g.dev
 static struct dt_irq irqs[PC_TESTDEV_LINES];
 static unsigned unlocked_sets;
 
@@ -149,6 +154,12 @@ static void test_mmio(void)
 	DT_EQ(mrd(0xfffc, 8), 0xffffffff11223344ULL, "qword running past the end: all-ones beyond");
 	mwr(0xfffe, 4, 0xa5a5c3c3);
 	DT_EQ(mrd(0xfff8, 8), 0xc3c3334455667788ULL, "write running past the end keeps the inside part");
+	{
+		const uint8_t *past = (const uint8_t *)&g + offsetof(struct pc_testdev, mem) +
+				      PC_TESTDEV_MMIO_SIZE;
+
+		ut_ok(past[0] == 0 && past[1] == 0, "nothing stored past the buffer", NULL);
+	}
 	for (unsigned i = 0; i < 256; i++)
 		mwr(0x8000 + i, 1, i);
 	DT_EQ(mrd(0x8000, 8), 0x0706050403020100ULL, "byte pattern as qword");

@@ -136,6 +136,8 @@ static void test_sysctl(void)
 	DT_EQ(nresets, 1, "port 92: bit 0 already 1: no reset");
 	out(0x92, 1, 0x02);
 	DT_EQ(nresets, 1, "port 92: 1->0: no reset");
+	out(0x92, 1, 0x00);
+	DT_EQ(nresets, 1, "port 92: 0->0: no reset");
 	out(0x92, 1, 0x01);
 	DT_EQ(nresets, 2, "port 92: 0->1 again resets");
 	DT_EQ(in(0x92, 1), 0x01, "port 92: A20 bit written 0 reads 0");
