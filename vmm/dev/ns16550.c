@@ -125,7 +125,7 @@ static unsigned ns16550_rx_cap(const struct ns16550 *u)
 /* RX trigger level (8.5: FCR bits 7:6). */
 static unsigned ns16550_trigger(const struct ns16550 *u)
 {
-	static const uint8_t level[4] = { 1, 4, 8, 14 };
+	static const uint8_t level[] = { 1, 4, 8, 14 };
 
 	return level[SHIFTOUT(u->fcr, NS16550_FCR_TRIG)];
 }
@@ -427,7 +427,7 @@ static void ns16550_io(void *dev, uint16_t port, bool write, unsigned size, uint
 	   after this access turns it on, it is empty) it is not read. */
 	uint64_t now = ns16550_fifo_on(u) ? vclock_now(u->clk) : 0;
 
-	(void)size;             /* BUS_BYTE_PORTS: always 1 */
+	(void)size;             /* BUS_BYTE_PORTS: one byte */
 	/* A timeout whose moment has passed shows in this very access. */
 	if (ns16550_fifo_on(u))
 		ns16550_update(u, now);

@@ -54,8 +54,9 @@ int ns16550_attach(struct ns16550 *u, struct bus *bus, uint16_t base);
 
 /*
  * Bytes from the console for the guest: as many as the receiver takes
- * (16 with the FIFO on, 1 without, less what it holds); returns that
- * number. The rest stays with the caller for later. Takes the lock.
+ * (16 with the FIFO on, 1 without, less what it holds; none in loopback,
+ * where the serial input is disconnected); returns that number. The rest
+ * stays with the caller for later. Takes the lock.
  */
 size_t ns16550_rx(struct ns16550 *u, const uint8_t *buf, size_t n);
 
