@@ -5,7 +5,11 @@
  * (0x01, bit 0: traditional interface), RAM size (0x03, 64-bit LE),
  * number of CPUs (0x05) and max CPUs (0x0f, 16-bit LE), the file
  * directory (0x19, a big-endian count of 0: no files). Other selectors
- * read as 0. No DMA interface (ID bit 1 clear).
+ * read as 0. No DMA interface (ID bit 1 clear). Selector bit 14 (write
+ * mode) selects the same item (data writes are ignored in every mode);
+ * bit 15 selects x86-specific items, of which there are none. Only a
+ * 16-bit write to 0x510 selects; the data port is 8 bits wide, so a 16-
+ * or 32-bit read at 0x511 gives one item byte and all-ones above it.
  *
  * Source: QEMU docs/specs/fw_cfg.rst.
  */

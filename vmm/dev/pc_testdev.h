@@ -3,9 +3,11 @@
  * and other test kernels written for QEMU's pc machine use it:
  *  - ports 0xe0-0xe3: a 32-bit scratch register; an access of any width
  *    at any of the four ports reads/writes its bytes from that port on;
- *  - port 0xe4: write-only (QEMU: flush a page from the TLB; here a
- *    no-op that is counted);
- *  - ports 0xe8-0xeb: four byte-wide scratch registers;
+ *  - ports 0xe4-0xe7: write-only (QEMU: a 32-bit write at 0xe4 flushes
+ *    a page from the TLB; here such a write is a no-op that is counted);
+ *  - ports 0xe8-0xeb: the bytes of the same 32-bit scratch register,
+ *    byte-wide (QEMU decodes them with the 0xe0 handlers and 1-byte
+ *    accesses: port 0xe8+k is byte k of what 0xe0 holds);
  *  - ports 0x2000-0x2017: writing V to 0x2000+n drives interrupt line n
  *    (ISA IRQ n into the 8259 and the IOAPIC for n < 16, IOAPIC pin n
  *    above) to level V != 0; reads give the line's level;
@@ -25,9 +27,8 @@
 
 struct pc_testdev {
 	struct vmm_lock lock;
-	uint32_t scratch;               /* 0xe0-0xe3 */
-	uint8_t bytes[4];               /* 0xe8-0xeb */
-	unsigned flushes;               /* writes to 0xe4 */
+	uint32_t scratch;               /* 0xe0-0xe3, and byte-wide at 0xe8-0xeb */
+	unsigned flushes;               /* 32-bit writes to 0xe4 */
 	bool level[PC_TESTDEV_LINES];
 	struct irq_line line[PC_TESTDEV_LINES];
 	uint8_t mem[PC_TESTDEV_MMIO_SIZE];

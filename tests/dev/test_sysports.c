@@ -1,0 +1,210 @@
+/*
+ * test_sysports.c - the small PC ports, through the bus: the keyboard
+ * controller (vmm/dev/i8042.c, ports 0x60/0x64), System Control Port A
+ * and the Reset Control Register (vmm/dev/pc_sysctl.c, 0x92/0xcf9) and
+ * QEMU's isa-debug-exit (vmm/dev/debug_exit.c, 0xf4-0xf7).
+ *
+ * Expected values: IBM PC/AT Technical Reference (8042 status bits,
+ * command byte, commands AAh -> 55h, ABh/A9h -> 00h, D0h/D1h output port,
+ * FEh pulse reset), Intel PIIX4/ICH10 (port 92h bits 0-1, CF9h bits 1-3),
+ * QEMU's isa-debug-exit (a write of any width ends the run with its value).
+ */
+#include "bus.h"
+#include "debug_exit.h"
+#include "devtest.h"
+#include "i8042.h"
+#include "pc_sysctl.h"
+
+static struct bus bus;
+static struct i8042 kbc;
+static struct pc_sysctl sc;
+static struct debug_exit dx;
+
+static unsigned nresets, nexits, exits_unlocked;
+static char last_why[64];
+static uint32_t last_exit;
+
+static void rec_reset(void *ctx, const char *why)
+{
+	(void)ctx;
+	nresets++;
+	snprintf(last_why, sizeof(last_why), "%s", why);
+}
+
+static void rec_exit(void *ctx, uint32_t value)
+{
+	(void)ctx;
+	nexits++;
+	last_exit = value;
+	if (dx.lock.locked == 0)
+		exits_unlocked++;
+}
+
+static uint32_t in(uint16_t port, unsigned size)
+{
+	uint32_t v = 0;
+
+	bus_pio(&bus, port, false, size, &v);
+	return v;
+}
+
+static void out(uint16_t port, unsigned size, uint32_t v)
+{
+	bus_pio(&bus, port, true, size, &v);
+}
+
+/* ---------------------------------------------------------------------- */
+
+/* 8042 steps: write cmd to 0x64 / data to 0x60, or read and compare. */
+enum { K_CMD, K_DATA, K_RDATA, K_RSTS, K_RESETS };
+static const struct { int op; uint8_t v; const char *name; } kbd[] = {
+	{ K_RSTS, 0x14, "power-on status: system flag, not inhibited" },
+	{ K_CMD, 0xaa, NULL }, { K_RSTS, 0x1d, "self-test answer waiting (OBF), last write a command" },
+	{ K_RDATA, 0x55, "self-test passed" }, { K_RSTS, 0x1c, "OBF cleared by the read" },
+	{ K_RDATA, 0x55, "reading again repeats the byte" }, { K_RSTS, 0x1c, "OBF stays clear" },
+	{ K_CMD, 0x20, NULL }, { K_RDATA, 0x45, "command byte after POST" },
+	{ K_CMD, 0x60, NULL }, { K_DATA, 0x41, NULL }, { K_RSTS, 0x10, "last write data; SYS follows command byte bit 2" },
+	{ K_CMD, 0x20, NULL }, { K_RDATA, 0x41, "command byte written" },
+	{ K_CMD, 0xaa, NULL }, { K_RDATA, 0x55, "self-test" }, { K_RSTS, 0x1c, "self-test sets SYS" },
+	{ K_CMD, 0x60, NULL }, { K_DATA, 0x45, NULL },
+	{ K_CMD, 0xa7, NULL }, { K_CMD, 0x20, NULL }, { K_RDATA, 0x65, "A7h disables aux (bit 5)" },
+	{ K_CMD, 0xa8, NULL }, { K_CMD, 0x20, NULL }, { K_RDATA, 0x45, "A8h enables aux" },
+	{ K_CMD, 0xad, NULL }, { K_CMD, 0x20, NULL }, { K_RDATA, 0x55, "ADh disables keyboard (bit 4)" },
+	{ K_CMD, 0xae, NULL }, { K_CMD, 0x20, NULL }, { K_RDATA, 0x45, "AEh enables keyboard" },
+	{ K_CMD, 0xa9, NULL }, { K_RDATA, 0x00, "aux interface test OK" },
+	{ K_CMD, 0xab, NULL }, { K_RDATA, 0x00, "keyboard interface test OK" },
+	{ K_CMD, 0xd0, NULL }, { K_RDATA, 0x03, "output port: reset high, A20 on" },
+	{ K_CMD, 0xdd, NULL }, { K_CMD, 0xd0, NULL }, { K_RDATA, 0x01, "DDh: A20 off" },
+	{ K_CMD, 0xdf, NULL }, { K_CMD, 0xd0, NULL }, { K_RDATA, 0x03, "DFh: A20 on" },
+	{ K_CMD, 0xd1, NULL }, { K_DATA, 0x01, NULL }, { K_CMD, 0xd0, NULL }, { K_RDATA, 0x01, "D1h writes the output port" },
+	{ K_RESETS, 0, "bit 0 high: no reset" },
+	{ K_CMD, 0xd1, NULL }, { K_DATA, 0x03, NULL },
+	{ K_DATA, 0xff, NULL }, { K_RSTS, 0x14, "keyboard command: no keyboard, no answer" },
+	{ K_CMD, 0xd0, NULL }, { K_RDATA, 0x03, "the keyboard byte did not reach the output port" },
+	{ K_CMD, 0x60, NULL }, { K_CMD, 0x20, NULL }, { K_DATA, 0x00, NULL },
+	{ K_RDATA, 0x45, "a new command cancels a pending one" },
+	{ K_CMD, 0x20, NULL }, { K_RDATA, 0x45, "command byte unchanged" },
+	{ K_CMD, 0xff, NULL }, { K_RESETS, 0, "FFh pulses nothing" },
+	{ K_CMD, 0xfd, NULL }, { K_RESETS, 0, "FDh pulses bit 1 only" },
+	{ K_CMD, 0xfe, NULL }, { K_RESETS, 1, "FEh pulses the reset line" },
+	{ K_CMD, 0xf0, NULL }, { K_RESETS, 2, "F0h pulses all four, reset among them" },
+	{ K_CMD, 0xd1, NULL }, { K_DATA, 0x02, NULL }, { K_RESETS, 3, "D1h with bit 0 low resets" },
+	{ K_CMD, 0x12, NULL }, { K_RSTS, 0x1c, "unknown command: no answer" },
+};
+
+static void test_i8042(void)
+{
+	char name[96];
+
+	for (unsigned i = 0; i < ARRAY_SIZE(kbd); i++) {
+		snprintf(name, sizeof(name), "i8042: %s", kbd[i].name != NULL ? kbd[i].name : "");
+		switch (kbd[i].op) {
+		case K_CMD:
+			out(0x64, 1, kbd[i].v);
+			break;
+		case K_DATA:
+			out(0x60, 1, kbd[i].v);
+			break;
+		case K_RDATA:
+			DT_EQ(in(0x60, 1), kbd[i].v, name);
+			break;
+		case K_RSTS:
+			DT_EQ(in(0x64, 1), kbd[i].v, name);
+			break;
+		case K_RESETS:
+			DT_EQ(nresets, kbd[i].v, name);
+			break;
+		}
+	}
+	ut_ok(strstr(last_why, "i8042") != NULL, "i8042: reset reason names the controller", "%s", last_why);
+	ut_ok(!bus_pio(&bus, 0x5f, false, 1, &(uint32_t){ 0 }) && !bus_pio(&bus, 0x61, false, 1, &(uint32_t){ 0 }) &&
+	      !bus_pio(&bus, 0x63, false, 1, &(uint32_t){ 0 }) && !bus_pio(&bus, 0x65, false, 1, &(uint32_t){ 0 }),
+	      "i8042: 0x5f, 0x61-0x63, 0x65 not decoded", NULL);
+	DT_EQ(in(0x60, 2), 0xff45, "i8042: word read at 0x60 is one byte + undecoded 0x61");
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void test_sysctl(void)
+{
+	nresets = 0;
+	DT_EQ(in(0x92, 1), 0x02, "port 92: A20 on, INIT_NOW clear");
+	out(0x92, 1, 0x03);
+	ut_ok(nresets == 1 && strstr(last_why, "0x92") != NULL, "port 92: bit 0 0->1 resets", "%u %s", nresets, last_why);
+	DT_EQ(in(0x92, 1), 0x03, "port 92: bit 0 reads back");
+	out(0x92, 1, 0x03);
+	DT_EQ(nresets, 1, "port 92: bit 0 already 1: no reset");
+	out(0x92, 1, 0x02);
+	DT_EQ(nresets, 1, "port 92: 1->0: no reset");
+	out(0x92, 1, 0x00);
+	DT_EQ(nresets, 1, "port 92: 0->0: no reset");
+	out(0x92, 1, 0x01);
+	DT_EQ(nresets, 2, "port 92: 0->1 again resets");
+	DT_EQ(in(0x92, 1), 0x01, "port 92: A20 bit written 0 reads 0");
+	out(0x92, 1, 0xfe);
+	DT_EQ(in(0x92, 1), 0x02, "port 92: bits 7:2 read 0");
+	DT_EQ(nresets, 2, "port 92: no reset for bit 0 clear");
+
+	nresets = 0;
+	DT_EQ(in(0xcf9, 1), 0x00, "cf9: 0 at power-on");
+	out(0xcf9, 1, 0x02);
+	DT_EQ(nresets, 0, "cf9: SYS_RST alone does not reset");
+	DT_EQ(in(0xcf9, 1), 0x02, "cf9: SYS_RST reads back");
+	out(0xcf9, 1, 0x06);
+	ut_ok(nresets == 1 && strstr(last_why, "hard") != NULL, "cf9: 0x06 hard reset", "%u %s", nresets, last_why);
+	DT_EQ(in(0xcf9, 1), 0x02, "cf9: RST_CPU reads 0");
+	out(0xcf9, 1, 0x04);
+	ut_ok(nresets == 2 && strstr(last_why, "soft") != NULL, "cf9: 0x04 soft reset", "%u %s", nresets, last_why);
+	DT_EQ(in(0xcf9, 1), 0x00, "cf9: SYS_RST cleared by that write");
+	out(0xcf9, 1, 0x0e);
+	ut_ok(nresets == 3 && strstr(last_why, "full") != NULL, "cf9: 0x0e full reset", "%u %s", nresets, last_why);
+	DT_EQ(in(0xcf9, 1), 0x0a, "cf9: SYS_RST|FULL_RST read back");
+	out(0xcf9, 1, 0x08);
+	DT_EQ(in(0xcf9, 1), 0x08, "cf9: FULL_RST alone kept");
+	out(0xcf9, 1, 0xf1);
+	DT_EQ(in(0xcf9, 1), 0x00, "cf9: other bits read 0");
+	DT_EQ(nresets, 3, "cf9: no reset without RST_CPU");
+	ut_ok(!bus_pio(&bus, 0xcf8, false, 1, &(uint32_t){ 0 }) && !bus_pio(&bus, 0xcfa, false, 1, &(uint32_t){ 0 }) &&
+	      !bus_pio(&bus, 0x93, false, 1, &(uint32_t){ 0 }), "sysctl: neighbours not decoded", NULL);
+	ut_ok(sc.lock.locked == 0, "sysctl: lock released", NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void test_debug_exit(void)
+{
+	DT_EQ(in(0xf4, 1), 0xff, "debug-exit: byte read all-ones");
+	DT_EQ(in(0xf4, 2), 0xffff, "debug-exit: word read all-ones");
+	DT_EQ(in(0xf4, 4), 0xffffffff, "debug-exit: dword read all-ones");
+	DT_EQ(nexits, 0, "debug-exit: reads do not exit");
+	out(0xf4, 1, 0x01);
+	ut_ok(nexits == 1 && last_exit == 0x01, "debug-exit: outb 1", "%u 0x%x", nexits, last_exit);
+	out(0xf4, 2, 0x1234);
+	ut_ok(nexits == 2 && last_exit == 0x1234, "debug-exit: outw keeps 16 bits", "%u 0x%x", nexits, last_exit);
+	out(0xf4, 4, 0xdeadbeef);
+	ut_ok(nexits == 3 && last_exit == 0xdeadbeef, "debug-exit: outl is one access of 32 bits", "%u 0x%x",
+	      nexits, last_exit);
+	out(0xf7, 1, 0x07);
+	ut_ok(nexits == 4 && last_exit == 0x07, "debug-exit: any port of 0xf4-0xf7", "%u 0x%x", nexits, last_exit);
+	DT_EQ(exits_unlocked, 0, "debug-exit: callback under the device lock");
+	ut_ok(!bus_pio(&bus, 0xf3, false, 1, &(uint32_t){ 0 }) && !bus_pio(&bus, 0xf8, false, 1, &(uint32_t){ 0 }),
+	      "debug-exit: 0xf3 and 0xf8 not decoded", NULL);
+}
+
+int main(void)
+{
+	bus_init(&bus);
+	i8042_init(&kbc, rec_reset, NULL);
+	pc_sysctl_init(&sc, rec_reset, NULL);
+	debug_exit_init(&dx, rec_exit, NULL);
+	DT_EQ(i8042_attach(&kbc, &bus), 0, "i8042 attach");
+	DT_EQ(pc_sysctl_attach(&sc, &bus), 0, "sysctl attach");
+	DT_EQ(debug_exit_attach(&dx, &bus), 0, "debug-exit attach");
+	test_i8042();
+	test_sysctl();
+	test_debug_exit();
+	DT_EQ(i8042_attach(&kbc, &bus), (uint64_t)-1, "i8042 attach twice refused");
+	DT_EQ(pc_sysctl_attach(&sc, &bus), (uint64_t)-1, "sysctl attach twice refused");
+	DT_EQ(debug_exit_attach(&dx, &bus), (uint64_t)-1, "debug-exit attach twice refused");
+	return ut_done();
+}
