@@ -81,6 +81,8 @@ static void test_registers(void)
 	wr(A_TPR, 0xc3);
 	DT_EQ(lapic_get_tpr(&T.l), 0xc3, "TPR register write shows in lapic_get_tpr");
 	DT_EQ(T.l.lock.locked, 0, "MMIO access releases the lock");
+	wr(A_SELF, 0x41);
+	DT_EQ(lapic_pending(&T.l), (uint64_t)-1, "xAPIC: a write to 0x3f0 sends no self IPI");
 }
 
 /* Sizes and offsets other than aligned 32-bit (lapic.c's documented choice). */
@@ -172,6 +174,21 @@ static void test_priority_eoi(void)
 	DT_EQ(take(), 0x20, "vector 0x20 (class 2) dispatched with PPR 0");
 	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x21, false);
 	DT_EQ(lapic_pending(&T.l), (uint64_t)-1, "same class as in service: waits");
+
+	lt_init(0);
+	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x10, false);
+	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x1f, false);
+	DT_EQ(rd(A_IRR), 0x80010000, "vectors 16 and 31 are legal (IRR register 0)");
+	wr(A_ESR, 0);
+	DT_EQ(rd(A_ESR), 0, "no error for them");
+	DT_EQ(take(), 0x1f, "vector 0x1f (class 1) dispatched");
+	DT_EQ(rd(A_ISR), 0x80000000, "ISR register 0 bit 31");
+	DT_EQ(lapic_pending(&T.l), (uint64_t)-1, "0x10 waits behind 0x1f");
+	wr(A_EOI, 0);
+	DT_EQ(take(), 0x10, "then 0x10");
+	DT_EQ(lapic_pending(&T.l), (uint64_t)-1, "IRR empty, 0x10 in service: nothing");
+	wr(A_EOI, 0);
+	DT_EQ(rd(A_ISR), 0, "ISR empty");
 }
 
 /* TMR and the EOI broadcast for level-triggered vectors (SDM 11.8.4, 11.8.5). */
@@ -256,6 +273,11 @@ static void test_icr(void)
 	DT_EQ(T.ipi_calls, 0, "lowest priority with vector 15 not sent either");
 	wr(A_ICRLO, SH_SELF | DM_NMI | 0x03);
 	DT_EQ(lapic_take_nmi(&T.l), 1, "NMI ignores the vector field");
+	wr(A_ESR, 0);
+	wr(A_ICRLO, SH_SELF | 0x10);
+	ut_ok(bit256(A_IRR, 0x10), "fixed IPI with vector 16 is legal", NULL);
+	wr(A_ESR, 0);
+	DT_EQ(rd(A_ESR), 0, "no error");
 }
 
 /* ESR write-then-read (SDM 11.5.3) and the error interrupt. */
@@ -277,6 +299,10 @@ static void test_esr(void)
 	wr(A_ESR, 0);
 	DT_EQ(rd(A_ESR), 0x60, "error LVT with an illegal vector: receive + send illegal");
 	DT_EQ(rd(A_IRR), 0, "and nothing accepted for it");
+	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x10, true);
+	wr(A_LVTERR, 0x10);
+	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x02, false);
+	ut_ok(bit256(A_IRR, 0x10) && !bit256(A_TMR, 0x10), "error vector 16: accepted, edge", NULL);
 	wr(A_LVTERR, LVT_MASK | 0xe1);
 	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x00, false);
 	ut_ok(!bit256(A_IRR, 0xe1), "masked error LVT: no interrupt", NULL);
@@ -360,6 +386,11 @@ static void test_lint(void)
 	lapic_set_lint(&T.l, 0, false);
 	ut_ok(bit256(A_IRR, 0x33), "active low: falling line delivers", NULL);
 
+}
+
+/* LINT0 level-triggered fixed entries: Remote IRR and the EOI (SDM 11.5.1). */
+static void test_lint_level(void)
+{
 	lt_init(0);
 	wr(A_LINT0, LVT_LEVEL | 0x32);
 	lapic_set_lint(&T.l, 0, true);
@@ -369,6 +400,15 @@ static void test_lint(void)
 	DT_EQ(rd(A_LINT0), LVT_LEVEL | LVT_RIRR | 0x32, "Remote IRR is read-only");
 	take();
 	DT_EQ(rd(A_IRR + 0x10), 0, "taken");
+	lapic_set_lint(&T.l, 0, true);
+	wr(A_LINT0, LVT_LEVEL | 0x32);
+	DT_EQ(rd(A_IRR + 0x10), 0, "Remote IRR set: no second delivery");
+	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x61, true);
+	take();
+	wr(A_EOI, 0);
+	DT_EQ(rd(A_LINT0) & LVT_RIRR, LVT_RIRR, "EOI of another level vector keeps Remote IRR");
+	DT_EQ(T.eoi_vec, 0x61, "(that EOI was broadcast)");
+	T.eoi_calls = 0;
 	wr(A_EOI, 0);
 	DT_EQ(T.eoi_calls, 1, "EOI broadcast for the level vector");
 	ut_ok(bit256(A_IRR, 0x32), "still asserted: delivered again after EOI", NULL);
@@ -380,9 +420,16 @@ static void test_lint(void)
 	DT_EQ(rd(A_IRR + 0x10), 0, "and nothing is delivered");
 	wr(A_LINT0, LVT_MASK | LVT_LEVEL | 0x34);
 	lapic_set_lint(&T.l, 0, true);
+	wr(A_LINT0, LVT_MASK | LVT_LEVEL | 0x34);
 	DT_EQ(rd(A_IRR + 0x10), 0, "masked level LINT0: nothing");
 	wr(A_LINT0, LVT_LEVEL | 0x34);
 	ut_ok(bit256(A_IRR, 0x34), "unmasked while asserted: delivered", NULL);
+	lt_init(0);
+	wr(A_LINT0, LVT_LEVEL | 0x05);
+	lapic_set_lint(&T.l, 0, true);
+	DT_EQ(rd(A_LINT0), LVT_LEVEL | 0x05, "level LINT0 with vector 5: no Remote IRR");
+	wr(A_ESR, 0);
+	DT_EQ(rd(A_ESR), 0x40, "receive illegal vector");
 	wr(A_LINT1, LVT_LEVEL | 0x35);
 	lapic_set_lint(&T.l, 1, true);
 	DT_EQ(rd(A_LINT1) & LVT_RIRR, 0, "LINT1 level acts as edge (no Remote IRR)");
@@ -398,6 +445,11 @@ static void test_lint(void)
 	DT_EQ(lapic_take_nmi(&T.l), 0, "LINT0 is not");
 	lapic_set_lint(&T.l, 2, true);
 	DT_EQ(lapic_take_nmi(&T.l), 0, "pin 2 does not exist");
+	lapic_set_apicbase(&T.l, 0xfee00800);
+	wr(A_SVR, 0x1ff);
+	wr(A_LVTERR, 0x50);
+	lapic_set_lint(&T.l, 2, true);
+	DT_EQ(lapic_pending(&T.l), (uint64_t)-1, "pin 2 is not the LVT entry after LINT1");
 }
 
 static void test_accepts_pic(void)
@@ -433,10 +485,12 @@ static void test_sw_disable(void)
 	char name[64];
 
 	lt_init(0);
-	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x40, false);
 	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x50, false);
 	take();
-	wr(A_LVTT, 0x20);
+	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x40, false);
+	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x70, false);
+	for (unsigned i = 0; i < ARRAY_SIZE(lvts); i++)
+		wr(lvts[i], 0x20);
 	wr(A_SVR, 0xff);
 	for (unsigned i = 0; i < ARRAY_SIZE(lvts); i++) {
 		snprintf(name, sizeof(name), "disable masks LVT 0x%x", lvts[i]);
@@ -445,18 +499,24 @@ static void test_sw_disable(void)
 	DT_EQ(rd(A_LVTT), LVT_MASK | 0x20, "the rest of the entry is kept");
 	wr(A_LVTERR, 0xe0);
 	DT_EQ(rd(A_LVTERR), LVT_MASK | 0xe0, "mask cannot be cleared while disabled");
-	ut_ok(bit256(A_IRR, 0x40) && bit256(A_ISR, 0x50), "IRR and ISR held", NULL);
-	DT_EQ(lapic_pending(&T.l), (uint64_t)-1, "nothing dispatched while disabled");
+	wr(A_LVTT, 0x21);
+	DT_EQ(rd(A_LVTT), LVT_MASK | 0x21, "not in the timer LVT either");
+	wr(A_TPR, 0x10);
+	DT_EQ(rd(A_TPR), 0x10, "other registers are written as usual");
+	ut_ok(bit256(A_IRR, 0x40) && bit256(A_IRR, 0x70) && bit256(A_ISR, 0x50), "IRR and ISR held",
+	      NULL);
+	DT_EQ(lapic_pending(&T.l), (uint64_t)-1, "nothing dispatched while disabled (0x70 > PPR)");
 	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x60, false);
-	DT_EQ(rd(A_IRR + 0x30), 0, "no new fixed interrupt accepted");
+	ut_ok(!bit256(A_IRR, 0x60), "no new fixed interrupt accepted", NULL);
 	wr(A_ICRLO, SH_SELF | 0x61);
-	DT_EQ(rd(A_IRR + 0x30), 0, "nor a self IPI");
+	ut_ok(!bit256(A_IRR, 0x61), "nor a self IPI", NULL);
 	lapic_deliver(&T.l, LAPIC_DM_NMI, 0, false);
 	DT_EQ(lapic_take_nmi(&T.l), 1, "NMI still accepted");
+	wr(A_TPR, 0);
 	wr(A_EOI, 0);
 	DT_EQ(rd(A_ISR + 0x20), 0, "EOI still works");
 	wr(A_SVR, 0x1ff);
-	DT_EQ(lapic_pending(&T.l), 0x40, "re-enabled: the held vector is dispatched");
+	DT_EQ(lapic_pending(&T.l), 0x70, "re-enabled: the held vectors are dispatched");
 	DT_EQ(rd(A_LVTERR), LVT_MASK | 0xe0, "LVT stays masked after re-enable");
 }
 
@@ -515,6 +575,24 @@ static void test_apicbase(void)
 	DT_EQ(lapic_set_apicbase(&T.l, 0x1000000800ULL), (uint64_t)-1, "bit 36 reserved");
 	lapic_set_caps(&T.l, 52, false);
 	DT_EQ(lapic_set_apicbase(&T.l, 0x8000000000800ULL), 0, "bit 51 is address with MAXPHYADDR 52");
+	lapic_set_caps(&T.l, 32, false);
+	DT_EQ(lapic_set_apicbase(&T.l, 0x100000800ULL), (uint64_t)-1, "MAXPHYADDR 32: bit 32 reserved");
+	DT_EQ(lapic_set_apicbase(&T.l, 0x80000800ULL), 0, "MAXPHYADDR 32: bit 31 is address");
+	lapic_set_caps(&T.l, 31, false);
+	DT_EQ(lapic_set_apicbase(&T.l, 0x8000000800ULL), 0, "MAXPHYADDR 31 is refused: 40 used");
+	DT_EQ(lapic_set_apicbase(&T.l, 0x10000000800ULL), (uint64_t)-1, "(bit 40 reserved)");
+	lapic_set_caps(&T.l, 53, false);
+	DT_EQ(lapic_set_apicbase(&T.l, 0x10000000800ULL), (uint64_t)-1,
+	      "MAXPHYADDR 53 is refused: 40 used");
+	DT_EQ(lapic_set_apicbase(&T.l, 0x80fee01800ULL), 0, "base bits 39 and 12");
+	DT_EQ(lapic_mmio_page(&T.l), 0x80fee01000ULL, "page has bits 39 and 12");
+
+	lt_init(0);
+	wr(A_ICRHI, 0x5a000000);
+	lapic_set_apicbase(&T.l, 0xfed00800);
+	DT_EQ(rd(A_ICRHI), 0x5a000000, "a base change keeps the registers");
+	lapic_set_apicbase(&T.l, 0xfed00c00);
+	DT_EQ(msr_rd(X2(A_ICRLO)) >> 32, 0, "to x2APIC: the ICR destination starts at 0");
 }
 
 /* Disabling through IA32_APIC_BASE resets to the power-up state (SDM 11.4.3, 11.4.7.1). */
@@ -607,6 +685,8 @@ static void test_x2apic(void)
 	DT_EQ(msr_wr(X2(A_TPR), 0), 0, "TPR 0");
 	DT_EQ(msr_wr(X2(A_LINT0), 0x1c000 | 0x7ff), 0, "read-only LVT bits may be written");
 	DT_EQ(msr_rd(X2(A_LINT0)), 0x187ff, "and are ignored");
+	DT_EQ(msr_wr(X2(A_LINT1), 0x15000 | 0x400), 0, "LINT1 too");
+	DT_EQ(msr_rd(X2(A_LINT1)), 0x10400, "(read-only bits ignored)");
 	DT_EQ(msr_wr(X2(A_TDCR), 0xb), 0, "divide write");
 	DT_EQ(msr_rd(X2(A_TDCR)), 0xb, "divide read");
 	DT_EQ(msr_wr(X2(A_SVR), 0x3ff), 0, "SVR bits 9:0");
@@ -618,7 +698,9 @@ static void test_x2apic_ipi(void)
 {
 	lt_init(0x123);
 	lapic_set_apicbase(&T.l, 0xfee00c00);
+	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x50, true);
 	DT_EQ(msr_wr(X2(A_SELF), 0x50), 0, "SELF IPI write");
+	DT_EQ(msr_rd(X2(A_TMR) + 2), 0, "SELF IPI is edge: TMR cleared");
 	DT_EQ(msr_rd(X2(A_IRR) + 2) & (1u << 16), 1u << 16, "SELF IPI vector 0x50 in IRR");
 	DT_EQ(T.ipi_calls, 0, "SELF IPI: nobody else");
 	DT_EQ(msr_wr(X2(A_SELF), 0x03), 0, "SELF IPI with vector 3");
@@ -674,6 +756,7 @@ int main(void)
 	test_esr();
 	test_match();
 	test_lint();
+	test_lint_level();
 	test_accepts_pic();
 	test_sw_disable();
 	test_apicbase();

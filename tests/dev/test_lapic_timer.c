@@ -160,6 +160,11 @@ static void test_periodic(void)
 	adv(5000);
 	DT_EQ(lapic_pending(&T.l), 0x41, "next period delivers again");
 
+}
+
+/* Periods under 1 us: interrupts at most every 1 us, on the period grid; exact counts. */
+static void test_periodic_fast(void)
+{
 	lt_init(0);
 	wr(A_LVTT, LVT_PERIODIC | 0x42);
 	wr(A_TDCR, 0xb);
@@ -169,6 +174,24 @@ static void test_periodic(void)
 	DT_EQ(next_due(), 10 + 1000, "fast periodic: next interrupt 1 us later, on the grid");
 	adv(5);
 	DT_EQ(rd(A_TMCCT), 5, "the count itself is exact");
+	adv(5);
+	DT_EQ(rd(A_TMCCT), 10, "and reloads on the skipped boundary at 20");
+	adv(5);
+	wr(A_LVTT, 0x42);
+	DT_EQ(rd(A_TMCCT), 5, "periodic -> one-shot at 25: count 5 goes on");
+	DT_EQ(next_due(), 30, "and ends at 30");
+	take();
+	wr(A_EOI, 0);
+	adv(5);
+	DT_EQ(lapic_pending(&T.l), 0x42, "one-shot interrupt at 30");
+	DT_EQ(next_due(), VCLOCK_NEVER, "then stopped");
+
+	lt_init(0);
+	wr(A_LVTT, LVT_PERIODIC | 0x42);
+	wr(A_TDCR, 0xb);
+	wr(A_TMICT, 333);
+	adv(333);
+	DT_EQ(next_due(), 1665, "333 ns period: first boundary >= 1333 is 1665");
 
 	lt_init(0);
 	wr(A_LVTT, LVT_PERIODIC | 0x42);
@@ -187,6 +210,28 @@ static void test_periodic(void)
 	T.clk.now = 5000 + 4900;
 	vclock_run(&T.clk.vc, T.clk.now);
 	DT_EQ(next_due(), 10000, "period >= 1 us: next boundary even if only 100 ns away");
+
+	lt_init(0);
+	wr(A_LVTT, LVT_PERIODIC | 0x42);
+	wr(A_TDCR, 0xb);
+	wr(A_TMICT, 1000);
+	T.clk.now = 1001;
+	vclock_run(&T.clk.vc, T.clk.now);
+	DT_EQ(next_due(), 2000, "1 us period late by 1 ns: the next boundary, 999 ns on");
+}
+
+/* Deadlines that would pass the end of virtual time saturate, never wrap or disarm. */
+static void test_end_of_time(void)
+{
+	lt_init(0);
+	wr(A_LVTT, 0x41);
+	wr(A_TDCR, 0xb);
+	T.clk.now = UINT64_MAX - 1000;
+	wr(A_TMICT, 1000);
+	DT_EQ(next_due(), UINT64_MAX - 1, "expiry at UINT64_MAX (= never) saturates to UINT64_MAX - 1");
+	T.clk.now = UINT64_MAX - 10;
+	wr(A_TMICT, 1000);
+	DT_EQ(next_due(), UINT64_MAX - 1, "expiry past UINT64_MAX saturates, does not wrap");
 }
 
 static void test_masked_and_modes(void)
@@ -330,7 +375,9 @@ int main(void)
 	test_oneshot();
 	test_divide();
 	test_periodic();
+	test_periodic_fast();
 	test_masked_and_modes();
+	test_end_of_time();
 	test_tsc_deadline();
 	return ut_done();
 }

@@ -66,7 +66,7 @@ struct lapic_reg {
 
 #define LAPIC_LVT_RW(w, ro) { (uint32_t)(w), (uint32_t)(ro), LAPIC_RW }
 
-static const struct lapic_reg lapic_regs[LAPIC_NREGS] = {
+static const struct lapic_reg lapic_regs[LAPIC_NSLOTS] = {
 	[LAPIC_REG_ID]  = { LAPIC_ID_XAPIC, 0, LAPIC_RO | LAPIC_WX },   /* RO in x2APIC */
 	[LAPIC_REG_VER] = { 0, 0, LAPIC_RO },
 	[LAPIC_REG_TPR] = { 0xff, 0, LAPIC_RW },
@@ -262,25 +262,23 @@ static void lapic_lint_level(struct lapic *l, unsigned pin)
 
 /*
  * EOI (SDM 11.8.5): clear the highest in-service bit. For a level
- * vector (TMR set) clear Remote IRR of LINT0 and return the vector for
- * ops->eoi; else -1.
+ * vector (TMR set) clear Remote IRR of LINT0 (the only LVT entry that
+ * has one here) and return the vector for ops->eoi; else -1.
  */
 static int lapic_eoi_locked(struct lapic *l)
 {
 	int v = lapic_highest(l->isr);
+	uint32_t *lvt0;
 
 	if (v < 0)
 		return -1;
 	lapic_clear(l->isr, (unsigned)v);
 	if (!lapic_test(l->tmr, (unsigned)v))
 		return -1;
-	for (unsigned pin = 0; pin < 2; pin++) {
-		uint32_t *lvt = &l->regs[LAPIC_REG_LVT_LINT0 + pin];
-
-		if ((*lvt & LAPIC_LVT_RIRR) && SHIFTOUT(*lvt, LAPIC_LVT_VECTOR) == (unsigned)v) {
-			*lvt &= ~LAPIC_LVT_RIRR;
-			lapic_lint_level(l, pin);
-		}
+	lvt0 = &l->regs[LAPIC_REG_LVT_LINT0];
+	if ((*lvt0 & LAPIC_LVT_RIRR) && SHIFTOUT(*lvt0, LAPIC_LVT_VECTOR) == (unsigned)v) {
+		*lvt0 &= ~LAPIC_LVT_RIRR;
+		lapic_lint_level(l, 0);
 	}
 	return v;
 }
@@ -599,12 +597,11 @@ void lapic_mmio(struct lapic *l, uint64_t off, bool write, unsigned size, uint64
 	}
 	lapic_timer_sync(l);
 	if (write) {
-		if (size == 4 && byte == 0 && idx < LAPIC_NREGS &&
-		    (lapic_regs[idx].access & LAPIC_WX))
+		if (size == 4 && byte == 0 && (lapic_regs[idx].access & LAPIC_WX))
 			lapic_write_reg(l, idx, (uint32_t)*val, &post);
 		goto out;
 	}
-	if (idx < LAPIC_NREGS && (lapic_regs[idx].access & LAPIC_RX) && byte < 4)
+	if ((lapic_regs[idx].access & LAPIC_RX) && byte < 4)
 		v = lapic_read_reg(l, idx) >> (byte * 8);
 	*val = size >= 8 ? v : v & BITS(size * 8 - 1, 0);
 out:
@@ -659,8 +656,7 @@ int lapic_msr(struct lapic *l, uint32_t msr, bool write, uint64_t *val)
 		goto out;
 	}
 	/* SDM 11.12.2: the MSRs exist only in x2APIC mode. */
-	if (msr < LAPIC_MSR_X2APIC_FIRST || msr - LAPIC_MSR_X2APIC_FIRST >= LAPIC_NREGS ||
-	    !lapic_x2apic(l))
+	if (msr < LAPIC_MSR_X2APIC_FIRST || msr > LAPIC_MSR_X2APIC_LAST || !lapic_x2apic(l))
 		goto out;
 	lapic_timer_sync(l);
 	rc = lapic_msr_x2apic(l, msr - LAPIC_MSR_X2APIC_FIRST, write, val, &post);

@@ -37,7 +37,7 @@
 #define LAPIC_REG_TMCCT    0x39         /* timer current count */
 #define LAPIC_REG_TDCR     0x3e         /* timer divide configuration */
 #define LAPIC_REG_SELF_IPI 0x3f         /* x2APIC only */
-#define LAPIC_NREGS        64
+#define LAPIC_NSLOTS       256        /* 16-byte slots of the page = x2APIC MSRs 0x800-0x8ff */
 
 #define LAPIC_VERSION      0x00050014u
 

@@ -12,14 +12,16 @@
  * Choices:
  *  - Switching into or out of TSC-deadline mode disarms the timer (SDM
  *    11.5.4.1) and zeroes the initial count and IA32_TSC_DEADLINE; a
- *    switch between one-shot and periodic keeps the count running (as
- *    KVM does). Mode 11b (reserved) counts nothing.
+ *    switch between one-shot and periodic keeps the count running from
+ *    its current value (as KVM does). Mode 11b (reserved) counts nothing.
  *  - A periodic timer faster than LAPIC_TIMER_MIN_NS per period
  *    delivers at most one interrupt per LAPIC_TIMER_MIN_NS, on a period
  *    boundary (the IRR bit coalesces them anyway); the current count
  *    stays exact.
  *  - A divide change while counting keeps the current count and goes on
  *    at the new rate (the SDM does not say; KVM rescales the same way).
+ *    This and the one-shot <-> periodic switch restart the count at the
+ *    current tick, so they lose the part of a tick already counted.
  *  - TSC-deadline: the deadline in guest TSC ticks becomes virtual ns
  *    with the clock's tsc_hz, rounded up; on expiry the guest TSC is
  *    checked again, so the interrupt never comes before the TSC reaches
@@ -112,21 +114,19 @@ uint32_t lapic_timer_current(const struct lapic *l, uint64_t now)
 /* Periodic: deliver and move to the first period boundary after now. */
 static void lapic_timer_reload(struct lapic *l, uint64_t now)
 {
-	uint64_t due = l->timer_due, p = lapic_count_ns(l, l->regs[LAPIC_REG_TMICT]);
-	uint64_t last, next;
+	uint64_t due = l->timer_due, p = l->timer_period, last, next;
 
 	lapic_lvt_fire(l, LAPIC_REG_LVT_TIMER);
 	if (p == 0) {
 		lapic_timer_stop(l);
 		return;
 	}
-	last = due + (now - due) / p * p;       /* the last boundary <= now */
+	last = due + (now - due) / p * p;       /* the last boundary at or before now */
 	next = last + p;
-	if (p < LAPIC_TIMER_MIN_NS && next - now < LAPIC_TIMER_MIN_NS)
+	if (p < LAPIC_TIMER_MIN_NS)     /* next - now <= p: skip to now + MIN or later */
 		next += (LAPIC_TIMER_MIN_NS - (next - now) + p - 1) / p * p;
 	l->timer_start = last;
 	l->timer_count0 = l->regs[LAPIC_REG_TMICT];
-	l->timer_period = p;
 	lapic_timer_set_due(l, next);
 }
 
@@ -149,7 +149,7 @@ static void lapic_timer_fire(struct lapic *l, uint64_t now)
 		if (tsc < l->tsc_deadline) {
 			uint64_t ns = lapic_ticks_ns_ceil(l->tsc_deadline - tsc, l->clk->tsc_hz);
 
-			lapic_timer_set_due(l, lapic_add_sat(now, ns ? ns : 1));
+			lapic_timer_set_due(l, lapic_add_sat(now, ns));         /* ns >= 1 */
 			return;
 		}
 		l->tsc_deadline = 0;            /* SDM 11.5.4.1: disarms itself */
@@ -188,16 +188,24 @@ void lapic_timer_sync(struct lapic *l)
 		lapic_timer_fire(l, vclock_now(l->clk));
 }
 
-/* LVT timer write: a change into or out of TSC-deadline mode disarms (SDM 11.5.4.1). */
+/*
+ * LVT timer write: a change into or out of TSC-deadline mode disarms
+ * (SDM 11.5.4.1); between one-shot and periodic the count goes on from
+ * its current value in the new mode.
+ */
 void lapic_timer_write_lvt(struct lapic *l, uint32_t val)
 {
-	bool was_dl = lapic_timer_mode(l) == LAPIC_TIMER_TSCDL;
+	unsigned old = lapic_timer_mode(l);
+	uint64_t now = vclock_now(l->clk);
+	uint32_t cur = lapic_timer_current(l, now);
 
 	l->regs[LAPIC_REG_LVT_TIMER] = val;
-	if (was_dl != (lapic_timer_mode(l) == LAPIC_TIMER_TSCDL)) {
+	if ((old == LAPIC_TIMER_TSCDL) != (lapic_timer_mode(l) == LAPIC_TIMER_TSCDL)) {
 		lapic_timer_stop(l);
 		l->regs[LAPIC_REG_TMICT] = 0;
 		l->tsc_deadline = 0;
+	} else if (old != lapic_timer_mode(l) && l->timer_running) {
+		lapic_timer_start(l, now, cur);
 	}
 }
 
@@ -208,7 +216,7 @@ void lapic_timer_write_tdcr(struct lapic *l, uint32_t val)
 	uint32_t cur = lapic_timer_current(l, now);
 
 	l->regs[LAPIC_REG_TDCR] = val;
-	if (l->timer_running && lapic_timer_counts(l))
+	if (l->timer_running)
 		lapic_timer_start(l, now, cur);
 }
 
