@@ -61,6 +61,7 @@ static const struct regcase regcases[] = {
 static void test_registers(void)
 {
 	char name[96];
+	uint32_t nonzero = 0;
 
 	for (const struct regcase *c = regcases; c->name != NULL; c++) {
 		lt_init(3);
@@ -83,6 +84,15 @@ static void test_registers(void)
 	DT_EQ(T.l.lock.locked, 0, "MMIO access releases the lock");
 	wr(A_SELF, 0x41);
 	DT_EQ(lapic_pending(&T.l), (uint64_t)-1, "xAPIC: a write to 0x3f0 sends no self IPI");
+	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x1f, false);
+	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x3f, false);
+	for (uint32_t off = 0x400; off < 0x1000; off += 0x10) {
+		nonzero |= rd(off);
+		wr(off, 0);
+	}
+	DT_EQ(nonzero, 0, "offsets 0x400-0xff0 read 0");
+	DT_EQ(rd(A_IRR), 0x80000000, "writes to 0x400-0xff0 change nothing (IRR 0)");
+	DT_EQ(rd(A_IRR + 0x10), 0x80000000, "(IRR 1)");
 }
 
 /* Sizes and offsets other than aligned 32-bit (lapic.c's documented choice). */
@@ -189,6 +199,13 @@ static void test_priority_eoi(void)
 	DT_EQ(lapic_pending(&T.l), (uint64_t)-1, "IRR empty, 0x10 in service: nothing");
 	wr(A_EOI, 0);
 	DT_EQ(rd(A_ISR), 0, "ISR empty");
+	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x1f, true);
+	take();
+	wr(A_EOI, 0);
+	DT_EQ(rd(A_TMR), 0x80000000, "level 0x1f leaves its TMR bit after the EOI");
+	DT_EQ(rd(A_PPR), 0, "PPR 0: TMR is not ISR");
+	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x15, false);
+	DT_EQ(lapic_pending(&T.l), 0x15, "0x15 dispatched");
 }
 
 /* TMR and the EOI broadcast for level-triggered vectors (SDM 11.8.4, 11.8.5). */
@@ -407,6 +424,7 @@ static void test_lint_level(void)
 	take();
 	wr(A_EOI, 0);
 	DT_EQ(rd(A_LINT0) & LVT_RIRR, LVT_RIRR, "EOI of another level vector keeps Remote IRR");
+	DT_EQ(rd(A_IRR + 0x10), 0, "and does not deliver LINT0 again");
 	DT_EQ(T.eoi_vec, 0x61, "(that EOI was broadcast)");
 	T.eoi_calls = 0;
 	wr(A_EOI, 0);
@@ -448,6 +466,7 @@ static void test_lint_level(void)
 	lapic_set_apicbase(&T.l, 0xfee00800);
 	wr(A_SVR, 0x1ff);
 	wr(A_LVTERR, 0x50);
+	lapic_set_lint(&T.l, 2, false);
 	lapic_set_lint(&T.l, 2, true);
 	DT_EQ(lapic_pending(&T.l), (uint64_t)-1, "pin 2 is not the LVT entry after LINT1");
 }

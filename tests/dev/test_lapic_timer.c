@@ -280,6 +280,14 @@ static void test_masked_and_modes(void)
 	DT_EQ(rd(A_TMCCT), 0, "count 0");
 
 	lt_init(0);
+	wr(A_LVTT, 0x45);
+	wr(A_TDCR, 0xa);
+	wr(A_TMICT, 100);
+	adv(64);
+	wr(A_LVTT, 0x46);
+	DT_EQ(next_due(), 12800, "LVT write in the same mode leaves the count alone (half tick kept)");
+
+	lt_init(0);
 	lapic_set_caps(&T.l, 40, true);
 	wr(A_LVTT, 0x60000 | 0x45);
 	DT_EQ(rd(A_LVTT), 0x60045, "mode 11b is stored");

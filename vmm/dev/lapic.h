@@ -53,7 +53,13 @@ struct lapic_ipi {
 };
 
 struct lapic_ops {
-	/* Deliver an IPI to the other vCPUs (none today). May be NULL. */
+	/*
+	 * Deliver an IPI to the other vCPUs (none today). May be NULL.
+	 * Called without the LAPIC's lock held, for every IPI that may
+	 * reach another APIC; this APIC has already taken its own share
+	 * (shorthand self or all, or a destination it matches), so the
+	 * callee skips the sender.
+	 */
 	void (*ipi)(void *ctx, const struct lapic_ipi *ipi);
 	/*
 	 * EOI of a level-triggered vector (its TMR bit was set): the IOAPIC
