@@ -53,7 +53,13 @@ struct lapic_ipi {
 };
 
 struct lapic_ops {
-	/* Deliver an IPI to the other vCPUs (none today). May be NULL. */
+	/*
+	 * Deliver an IPI to the other vCPUs (none today). May be NULL.
+	 * Called without the LAPIC's lock held, for every IPI that may
+	 * reach another APIC; this APIC has already taken its own share
+	 * (shorthand self or all, or a destination it matches), so the
+	 * callee skips the sender.
+	 */
 	void (*ipi)(void *ctx, const struct lapic_ipi *ipi);
 	/*
 	 * EOI of a level-triggered vector (its TMR bit was set): the IOAPIC
@@ -73,12 +79,17 @@ struct lapic {
 	uint32_t esr_pending;
 	struct vclock *clk;
 	struct vtimer timer;
-	uint64_t timer_start;           /* virtual ns at which the current count started */
+	uint64_t timer_start;           /* virtual ns at which the count was timer_count0 */
 	uint64_t timer_period;          /* ns per full count (one-shot/periodic) */
 	uint64_t tsc_deadline;
 	bool lint_level[2];
 	const struct lapic_ops *ops;
 	void *ctx;
+	uint32_t timer_count0;          /* current count at timer_start */
+	bool timer_running;             /* one-shot/periodic count in progress */
+	uint64_t timer_due;             /* virtual ns of the next expiry, VCLOCK_NEVER if none */
+	bool cap_tsc_deadline;          /* lapic_set_caps() */
+	uint8_t maxphyaddr;
 };
 
 /*
@@ -89,6 +100,14 @@ struct lapic {
  */
 int lapic_init(struct lapic *l, uint32_t id, struct vclock *clk, const struct lapic_ops *ops,
 	       void *ctx);
+
+/*
+ * What the vCPU's CPUID advertises: MAXPHYADDR (reserved bits of
+ * IA32_APIC_BASE; 40 until this is called) and TSC-deadline mode
+ * (CPUID.01H:ECX[24]; off until this is called: LVT timer bit 18 is
+ * then reserved and IA32_TSC_DEADLINE gives #GP). Call before the guest runs.
+ */
+void lapic_set_caps(struct lapic *l, unsigned maxphyaddr, bool tsc_deadline);
 
 /* IA32_APIC_BASE. set: 0, or -1 for #GP (reserved bits, illegal mode transition). Take the lock. */
 uint64_t lapic_get_apicbase(struct lapic *l);
