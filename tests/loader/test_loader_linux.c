@@ -236,6 +236,21 @@ static void check_variants(void)
 	LT_OK(memcmp(g.ram + 0x100000, img + setup_size(&b), b.prot) == 0, "no pref_address: bytes");
 	lt_guest_free(&g);
 
+	/* A relocatable kernel that prefers low memory or the end of the
+	 * address space still goes to 1 MiB or above, aligned. */
+	b = bz_std;
+	b.pref = 0x10000;
+	b.align = 0x1000;
+	b.init_size = 0x8000;
+	LT_EQ(load_bz(&g, &b, 64 << 20, &in, &s), 0, "pref_address below 1 MiB: loads");
+	LT_EQ(s.rip, 0x100000 + 0x200, "pref_address below 1 MiB: at 1 MiB instead");
+	lt_guest_free(&g);
+	b.align = 0x200000;
+	b.pref = ~0ULL - 0x1000;
+	LT_EQ(load_bz(&g, &b, 64 << 20, &in, &s), 0, "pref_address at 2^64: loads");
+	LT_EQ(s.rip, 0x200000 + 0x200, "pref_address at 2^64: at the first aligned MiB");
+	lt_guest_free(&g);
+
 	/* Command line up to cmdline_size. */
 	{
 		static char line[2048];
@@ -352,6 +367,9 @@ static void check_reject(void)
 	b.pref = 0xa0000;
 	b.reloc = 0;
 	rej(&b, 0, 32 << 20, &in, LOADER_E_NOFIT, "bzImage", "pref_address in the hole");
+	b.pref = 0x10000;
+	b.init_size = 0x6000;
+	rej(&b, 0, 32 << 20, &in, LOADER_E_NOFIT, "bzImage", "not relocatable, pref_address below 1 MiB");
 
 	/* Command line longer than cmdline_size, or than our 64 KiB area. */
 	memset(line, 'c', sizeof(line) - 1);

@@ -552,8 +552,42 @@ static void check_reject(void)
 	}
 }
 
-int main(void)
+/*
+ * The multiboot test kernel of tests/loader/mbkernel (built with its
+ * segment at 0x6000), loaded the way the hypervisor will load it: its
+ * three segments where its ELF headers say, entry at e_entry.
+ */
+static void check_mbkernel(const char *path)
 {
+	static uint8_t file[0x40000];
+	static uint8_t mod[100];
+	struct loader_blob mods[2] = { { "m0", mod, 10, "m0 idx=0" }, { "m1", mod, 100, "m1 idx=1" } };
+	struct loader_input in = { .modules = mods, .nmodules = 2,
+				   .cmdline = "ram=16 mods=2 loader=svmhv strict end=cmdline" };
+	struct lt_guest g;
+	struct boot_state s;
+	struct loader_error err;
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(file, 1, sizeof(file), f) : 0;
+
+	if (f)
+		fclose(f);
+	LT_OK(n > 64 && n < sizeof(file), "mbkernel: read %s", path);
+	in.kernel = (struct loader_blob){ "mbkernel.elf", file, n, NULL };
+	lt_guest_init(&g, 16 << 20);
+	LT_EQ(loader_detect(file, n), LOADER_FMT_MULTIBOOT, "mbkernel: multiboot");
+	LT_EQ(loader_load(&in, &g.mem, &s, NULL, &err), 0, "mbkernel: loads");
+	LT_EQ(s.rip, g32(&(struct lt_guest){ .ram = file }, 24), "mbkernel: EIP = e_entry");
+	LT_OK(g32(&g, 0x6000) == 0x10adda7a && g32(&g, 0x600c) == 0x600d0003,
+	      "mbkernel: its segment at 0x6000 loaded");
+	LT_EQ(g32(&g, s.gpr[X86_GPR_RBX] + MBI_MODS_COUNT), 2, "mbkernel: two modules");
+	lt_guest_free(&g);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		check_mbkernel(argv[1]);
 	check_elf32();
 	check_reserved();
 	check_elf64();

@@ -112,8 +112,8 @@ static int linux_check_layout(struct loader_ctx *c, struct linux_hdr *h)
 	h->pref = ld64(d + LINUX_HDR_PREF_ADDRESS);
 	if (h->pref == 0)
 		h->pref = 0x100000;     /* boot.rst: bzImage load address */
-	if (h->relocatable)
-		h->pref = ALIGN_UP(h->pref, h->align);
+	if (h->relocatable)     /* beyond 2^64 - align: no such place, it goes elsewhere */
+		h->pref = h->pref > UINT64_MAX - h->align ? 0 : ALIGN_UP(h->pref, h->align);
 	if (init_size == 0)
 		return loader_fail(c, LOADER_E_HEADER, k, "init_size is 0");
 	if (init_size < (uint64_t)ld32(d + LINUX_HDR_SYSSIZE) * 16)
@@ -176,8 +176,10 @@ static int linux_plan(struct loader_ctx *c, struct linux_hdr *h, gpa_t *load)
 				   h->cmdline_max);
 	if (linux_plan_low(c, len) != 0)
 		return -1;
+	/* A bzImage runs from 1 MiB up (boot.rst, "Loading The Rest of The Kernel"). */
 	*load = h->pref;
-	if (loader_plan_take(&c->plan, *load, h->footprint) != LOADER_TAKE_OK &&
+	if ((*load < 0x100000 ||
+	     loader_plan_take(&c->plan, *load, h->footprint) != LOADER_TAKE_OK) &&
 	    (!h->relocatable || loader_plan_alloc(&c->plan, h->footprint, h->align, 0x100000,
 						  top, false, load) != 0))
 		return loader_fail(c, LOADER_E_NOFIT, k, "kernel needs %llu KiB (init_size) at "
