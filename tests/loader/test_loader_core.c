@@ -240,6 +240,9 @@ static void test_memmap(void)
 	LT_OK(r[5].base == 0x801000 && r[5].size == (128 << 20) - 0x10000 - 0x801000 &&
 	      r[5].type == 1, "memmap: RAM up to the ACPI tables");
 	LT_OK(r[6].base == (128 << 20) - 0x10000 && r[6].type == 3, "memmap: ACPI");
+	/* ram_top at 1 MiB: no empty RAM entry above it. */
+	loader_mem_init(&mem, &m, 0x100000);
+	LT_EQ(loader_memmap(&mem, r, 16), 2, "memmap: nothing above 1 MiB, no entry for it");
 	/* Whole RAM piece swallowed. */
 	loader_mem_init(&mem, &m, 4 << 20);
 	LT_EQ(loader_mem_reserve(&mem, 0, 0xa0000, 2), 0, "reserve all low RAM");

@@ -208,6 +208,13 @@ static void check_variants(void)
 	LT_EQ(load_bz(&g, &b, 64 << 20, &in, &s), 0, "initrd_addr_max 48 MiB: loads");
 	LT_EQ(g32(&g, 0x7000 + H_RAMDISK_IMAGE), 0x3000000 - 0x1000, "initrd: right below 48 MiB");
 	lt_guest_free(&g);
+	/* A page-sized initrd may end exactly at initrd_addr_max + 1, not beyond. */
+	rdb.size = 0x1000;
+	LT_EQ(load_bz(&g, &b, 64 << 20, &in, &s), 0, "4 KiB initrd: loads");
+	LT_EQ(g32(&g, 0x7000 + H_RAMDISK_IMAGE), 0x3000000 - 0x1000,
+	      "4 KiB initrd: its last byte is initrd_addr_max");
+	lt_guest_free(&g);
+	rdb.size = sizeof(rd);
 	in.nmodules = 0;
 
 	/* Relocatable, pref_address beyond RAM: lowest aligned place. */
@@ -333,6 +340,12 @@ static void check_reject(void)
 	    "file ends inside the setup code");
 	b = bz_std;
 	rej(&b, -1, 32 << 20, &in, LOADER_E_TRUNCATED, "bzImage", "one byte short of syssize");
+	in.kernel = (struct loader_blob){ "bzImage", img, mk_bz(&b) - 1, NULL };
+	lt_guest_init(&g, 32 << 20);
+	LT_OK(loader_load(&in, &g.mem, &s, NULL, &err) == -1 &&
+	      strstr(err.msg, "syssize says 24576 bytes of kernel, the file has 24575") != NULL,
+	      "message gives both sizes (%s)", err.msg);
+	lt_guest_free(&g);
 	b.prot = 0;
 	in.kernel = (struct loader_blob){ "bzImage", img, mk_bz(&b) + 0x100, NULL };
 	lt_guest_init(&g, 32 << 20);
@@ -357,6 +370,11 @@ static void check_reject(void)
 	rej(&b, 0, 32 << 20, &in, LOADER_E_HEADER, "bzImage", "init_size 0");
 	b.init_size = 0x5ff0;
 	rej(&b, 0, 32 << 20, &in, LOADER_E_HEADER, "bzImage", "init_size below the kernel size");
+	b.init_size = 0x6000;
+	in.kernel = (struct loader_blob){ "bzImage", img, mk_bz(&b), NULL };
+	lt_guest_init(&g, 32 << 20);
+	LT_EQ(loader_load(&in, &g.mem, &s, NULL, &err), 0, "init_size = kernel size is enough");
+	lt_guest_free(&g);
 	b = bz_std;
 	b.init_size = 200 << 20;
 	rej(&b, 0, 128 << 20, &in, LOADER_E_NOFIT, "bzImage", "init_size larger than RAM");

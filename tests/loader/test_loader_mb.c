@@ -85,6 +85,20 @@ static size_t mk_elf(int cls, uint64_t entry, const struct seg *s, unsigned n, s
 			p32(img, o + 20, (uint32_t)s[i].memsz);
 		}
 	}
+	/* Right after the table, a PT_LOAD into the VGA hole that no loader
+	 * may read: e_phnum says where the table ends. */
+	{
+		size_t o = ph + n * (cls == 64 ? 56 : 32);
+
+		p32(img, o, PT_LOAD);
+		if (cls == 64) {
+			p64(img, o + 24, 0xb8000);
+			p64(img, o + 40, 0x100);
+		} else {
+			p32(img, o + 12, 0xb8000);
+			p32(img, o + 20, 0x100);
+		}
+	}
 	put_mb(img, 0x1010, 0x3);               /* inside the text, as in a real kernel */
 	return size;
 }
@@ -272,7 +286,8 @@ static void check_elf32(void)
 	/* Our placement (multiboot.c): info block at the lowest free page from
 	 * 1 MiB, i.e. right after the kernel; modules after it. */
 	LT_EQ(mbi, 0x105000, "policy: info block right after the kernel");
-	LT_OK(g32(&g, mods_addr) > mbi, "policy: modules after the info block");
+	LT_EQ(g32(&g, mods_addr), 0x107000, "policy: modules right after the info block");
+	LT_EQ(g32(&g, mods_addr + 16), 0x109000, "policy: each module right after the one before");
 
 	/* ESP: a usable stack the spec does not promise. */
 	esp = s.gpr[X86_GPR_RSP];
@@ -438,6 +453,13 @@ static void check_reject(void)
 	elf_rej(&g, &in, 4, 0x020101, LOADER_E_HEADER, "elf: EI_VERSION 2");
 	elf_rej(&g, &in, 20, 2, LOADER_E_HEADER, "elf: e_version 2");
 	elf_rej(&g, &in, 16, 0x3e0002, LOADER_E_UNSUPPORTED, "elf: ELF32 for x86-64");
+	{
+		struct boot_state s;
+		struct loader_error err;
+
+		loader_load(&in, &g.mem, &s, NULL, &err);
+		LT_OK(strstr(err.msg, "ELF32 for machine 62") != NULL, "elf: message (%s)", err.msg);
+	}
 	elf_rej(&g, &in, 16, 0x030001, LOADER_E_UNSUPPORTED, "elf: relocatable object");
 	elf_rej(&g, &in, 16, 0x030004, LOADER_E_UNSUPPORTED, "elf: core file");
 	elf_rej(&g, &in, 44, 0, LOADER_E_HEADER, "elf: no program headers");
@@ -516,6 +538,14 @@ static void check_reject(void)
 	in.kernel.size = mk_elf32();
 	in.cmdline = longline;
 	lt_reject(&g, &in, LOADER_E_CMDLINE, "k.elf", "mb: 64 KiB command line");
+	{
+		struct boot_state s;
+		struct loader_error err;
+
+		LT_OK(loader_load(&in, &g.mem, &s, NULL, &err) == -1 &&
+		      strstr(err.msg, "longer than 65535 bytes") != NULL, "mb: message says 65535 (%s)",
+		      err.msg);
+	}
 	in.cmdline = longline + 1;
 	{
 		struct boot_state s;
@@ -533,6 +563,13 @@ static void check_reject(void)
 	mod.cmdline = longline;
 	mod.size = 10;
 	lt_reject(&g, &in, LOADER_E_CMDLINE, "big-module", "mb: 64 KiB module string");
+	{
+		struct boot_state s;
+		struct loader_error err;
+
+		LT_OK(loader_load(&in, &g.mem, &s, NULL, &err) == -1 &&
+		      strstr(err.msg, "longer than 65535 bytes") != NULL, "mb: module message says 65535");
+	}
 	mod.cmdline = "x";
 	mod.size = sizeof(big);
 	lt_reject(&g, &in, LOADER_E_NOFIT, "big-module", "mb: module bigger than free RAM");
