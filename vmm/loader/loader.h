@@ -57,7 +57,7 @@ struct loader_blob {
 	const char *cmdline;    /* multiboot modules: the module's string (NULL: "") */
 };
 
-/* E820 / multiboot memory map types (ACPI 6.4 Table 15-374). */
+/* E820 / multiboot memory map types (ACPI spec, "System Address Map Interfaces"). */
 #define LOADER_E820_RAM      1
 #define LOADER_E820_RESERVED 2
 #define LOADER_E820_ACPI     3
