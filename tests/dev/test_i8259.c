@@ -192,9 +192,18 @@ static const struct tcase cases[] = {
 		{ PULSE, 1 }, { PULSE, 0 }, { ACK, 0x30 }, { ACK, 0x31 },
 		{ END } } },
 	{ "rotate on non-specific EOI: the level ended becomes lowest", {
-		{ SETUP }, { PULSE, 1 }, { ACK, 0x31 }, { OUT, M, 0xa0 }, { IN, M, 0x00 },
-		{ PULSE, 0 }, { PULSE, 3 }, { ACK, 0x33 },      /* IR2 highest now: 3 before 0 */
-		{ INT, 0 }, EOI(M), { ACK, 0x30 },              /* 0 is below 3 now */
+		{ SETUP }, { PULSE, 4 }, { ACK, 0x34 }, { OUT, M, 0xa0 }, { IN, M, 0x00 },
+		RD_ISR(M), { IN, M, 0x00 },
+		{ PULSE, 4 }, { PULSE, 5 }, { ACK, 0x35 },      /* IR5 highest now, IR4 lowest */
+		{ INT, 0 }, EOI(M), { ACK, 0x34 }, EOI(M),
+		{ PULSE, 3 }, { PULSE, 6 }, { ACK, 0x36 },      /* 5 6 7 0 1 2 3 4 */
+		{ INT, 0 }, EOI(M), { ACK, 0x33 },
+		{ END } } },
+	{ "ICW1 turns rotate-in-AEOI off", {
+		{ OUT, M, 0x11 }, { OUT, MD, 0x30 }, { OUT, MD, 0x04 }, { OUT, MD, 0x03 },
+		{ OUT, M, 0x80 },
+		{ OUT, M, 0x11 }, { OUT, MD, 0x30 }, { OUT, MD, 0x04 }, { OUT, MD, 0x03 },
+		{ PULSE, 3 }, { ACK, 0x33 }, { PULSE, 4 }, { PULSE, 3 }, { ACK, 0x33 },
 		{ END } } },
 	{ "rotate on non-specific EOI with nothing in service: no rotation", {
 		{ SETUP }, { OUT, M, 0xa0 }, { PULSE, 7 }, { PULSE, 0 }, { ACK, 0x30 },
@@ -399,10 +408,14 @@ static void test_word_access(void)
 
 	bus_init(&bus);
 	i8259_init(&pic, NULL, NULL);
-	i8259_attach(&pic, &bus);
+	DT_EQ(i8259_attach(&pic, &bus), 0, "attach: 0");
 	i8259_set_irq(&pic, 1, true);
 	ut_ok(bus_pio(&bus, 0x20, false, 2, &v), "word read claimed", NULL);
 	DT_EQ(v, 0xfb02, "word read: IRR, IMR");
+	ut_ok(!bus_pio(&bus, 0x22, false, 1, &v) && !bus_pio(&bus, 0xa2, false, 1, &v) &&
+	      !bus_pio(&bus, 0x1f, false, 1, &v) && !bus_pio(&bus, 0x9f, false, 1, &v) &&
+	      !bus_pio(&bus, 0x4cf, false, 1, &v) && !bus_pio(&bus, 0x4d2, false, 1, &v),
+	      "only 0x20-0x21, 0xa0-0xa1, 0x4d0-0x4d1 claimed", NULL);
 	DT_EQ(i8259_attach(&pic, &bus), (uint64_t)-1, "second attach refused (ports taken)");
 }
 
