@@ -4,10 +4,10 @@
  * control: counter 2 gate, speaker enable, counter 2 output, refresh
  * toggle), as on a PC.
  *
- * Counter 0 drives ISA IRQ 0. Modes 0 (interrupt on terminal count),
- * 2 (rate generator), 3 (square wave) fully; 1, 4, 5 as far as a gate
- * that is always high (counters 0/1) allows. Counter latch, read-back,
- * LSB/MSB/LSB-then-MSB access, BCD counting.
+ * Counter 0 drives ISA IRQ 0. Modes 0-5; the gates of counters 0 and 1
+ * are always high, counter 2's is port 0x61 bit 0. Counter latch,
+ * read-back, LSB/MSB/LSB-then-MSB access, BCD counting. Counts are
+ * computed from the virtual clock, not ticked.
  *
  * Sources: Intel 8254 datasheet; the port 0x61 bits from the PIIX4 /
  * ICH datasheets (NMI Status and Control Register).
@@ -21,24 +21,36 @@
 
 #define I8254_HZ 1193182ULL
 
-/* The fields are the implementation's. */
+/*
+ * The fields are the implementation's. Times are ticks of the 1.193182 MHz
+ * input clock since virtual time 0 (tick k at ceil(k * 10^9 / I8254_HZ) ns).
+ */
 struct i8254_counter {
+	uint8_t ctrl;           /* control word bits 5-0 (RW, M, BCD): the status byte's low bits */
 	uint8_t mode;           /* 0-5 */
 	uint8_t rw;             /* access: 1 LSB, 2 MSB, 3 LSB then MSB */
 	bool bcd;
 	bool gate;
-	uint32_t reload;        /* 1..0x10000 (0 written means 0x10000) */
-	uint64_t start;         /* virtual ns when counting started from reload */
-	bool counting;          /* a count was written and loaded */
-	bool out;               /* output level when not counting */
+	bool armed;             /* a count was written since the control word */
+	bool triggered;         /* modes 1, 5: a gate trigger loaded the count */
+	bool frozen;            /* not counting: gate low, or mode 0 between the bytes of a count */
+	uint32_t cr;            /* count register, decoded: 1..0x10000 (BCD: 1..10000) */
+	uint32_t n;             /* the count CE took at load_tick */
+	uint64_t load_tick;     /* when CE took n */
+	uint64_t phase;         /* ticks already counted at load_tick (resume; mode 3 low half) */
+	uint64_t reload_tick;   /* modes 2, 3: a new count loads at this tick (I8254_NEVER: none) */
+	uint64_t null_until;    /* status NULL COUNT reads 1 before this tick */
+	bool pre_out;           /* OUT, and CE as read, before load_tick or with no count */
+	uint16_t pre_ce;
 	uint16_t latch;
 	uint8_t latch_bytes;    /* bytes of latch left to read (0: none) */
 	bool status_latched;
 	uint8_t status;
 	bool read_msb, write_msb;       /* toggles for rw 3 */
 	uint8_t write_lsb;
-	bool null_count;
 };
+
+#define I8254_NEVER UINT64_MAX
 
 struct i8254 {
 	struct vmm_lock lock;
@@ -46,7 +58,9 @@ struct i8254 {
 	struct vclock *clk;
 	struct irq_line irq0;
 	struct vtimer timer;    /* counter 0 output edges */
-	bool speaker;           /* port 0x61 bit 1 */
+	uint64_t edge_tick;     /* the counter-0 rising edge the timer is armed for */
+	bool irq_high;          /* irq0 held high (mode 0 after terminal count) */
+	uint8_t port61;         /* port 0x61 bits 3-0 as written */
 	unsigned missed;        /* counter-0 periods that passed without an edge of their own */
 };
 

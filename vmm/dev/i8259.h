@@ -18,7 +18,7 @@ struct i8259_chip {
 	uint8_t lines;          /* input line levels */
 	uint8_t vector_base;    /* ICW2 & 0xf8 */
 	uint8_t icw_step;       /* 0: ready; 2..4: next byte is ICW2..ICW4 */
-	uint8_t icw1, icw4;
+	uint8_t icw1, icw3, icw4;
 	uint8_t priority_add;   /* lowest-priority IRQ + 1 (rotation) */
 	bool read_isr;          /* OCW3 RR/RIS: reads of the command port give ISR */
 	bool poll;              /* OCW3 P: next read is a poll */

@@ -7,7 +7,8 @@
  * SET/PIE/AIE/UIE/SQWE/DM/24h/DSE, flags with IRQF, valid RAM and time.
  * Update-in-progress (A.UIP) for the 244 us before each second's update;
  * periodic, alarm and update-ended interrupts on ISA IRQ 8. BCD or
- * binary, 12- or 24-hour. 128 bytes of CMOS RAM (0x0e-0x7f) kept.
+ * binary, 12- or 24-hour, the century at 0x32. 128 bytes of CMOS RAM
+ * (0x0e-0x7f) kept.
  *
  * Source: Motorola MC146818A datasheet.
  */
@@ -27,7 +28,12 @@ struct rtc_date {
 uint64_t rtc_date_to_unix(const struct rtc_date *d);
 void rtc_unix_to_date(uint64_t t, struct rtc_date *d);
 
-/* The fields are the implementation's. */
+/*
+ * The fields are the implementation's. While the clock runs (divider
+ * 010, SET clear) the time registers are computed from the time:
+ * base + offset + whole seconds since origin; stopped, they live in
+ * cmos[] and are what the guest wrote.
+ */
 struct mc146818 {
 	struct vmm_lock lock;
 	uint8_t cmos[128];      /* registers 0x00-0x0d live here too */
@@ -36,10 +42,12 @@ struct mc146818 {
 	struct vclock *clk;
 	struct irq_line irq8;
 	struct vtimer timer;
-	int64_t offset;         /* guest time - (base + virtual time), seconds */
+	int64_t offset;         /* guest time - (base + seconds since origin), seconds */
 	uint64_t base;          /* unix time at virtual time 0 */
-	uint64_t next_periodic; /* virtual ns */
-	uint64_t next_update;   /* virtual ns of the next second boundary */
+	int64_t origin;         /* virtual ns of a second boundary of the divider chain */
+	uint64_t flags_ns;      /* register C holds the events up to this virtual ns */
+	uint8_t wday_delta;     /* the guest's day of week minus the date's, mod 7 */
+	bool irq_level;         /* IRQ 8, which follows C.IRQF */
 };
 
 /* unix_at_zero: the wall-clock time (UTC seconds) at virtual time 0. */
