@@ -1,15 +1,17 @@
 /*
  * exit.c - #VMEXIT dispatch, exit statistics, and the handlers that fit
- * in a few lines (HLT, shutdown, VMMCALL, the SVM instructions, #NPF,
- * physical interrupts, invalid guest state).
+ * in a few lines (physical interrupts and NMIs, interrupt and NMI
+ * windows, HLT, shutdown, VMMCALL, the SVM instructions, reflected
+ * exceptions, invalid guest state).
  *
  * The larger policies live next door: CPUID in exit_cpuid.c, MSRs in
- * exit_msr.c, port I/O in exit_io.c.
+ * exit_msr.c, port I/O in exit_io.c, MMIO in exit_assist.c.
  */
 #include "exit_priv.h"
 #include "fmt.h"
 #include "guest_abi.h"
 #include "insn_fetch.h"
+#include "intr.h"
 #include "log.h"
 #include "status.h"
 #include "string.h"
@@ -41,25 +43,56 @@ static uint64_t exit_slot_code(unsigned slot)
 /* ---------------------------------------------------------------------- */
 /* Small handlers */
 
-/* Physical interrupt or NMI: the host takes it after STGI; nothing to do. */
+/*
+ * INTR (15.21.1): a physical interrupt arrived while the guest ran. It is
+ * still pending (IF was cleared before STGI): take it now. The handler
+ * marks the work (a timer, console input) for the vCPU loop.
+ */
 static bool exit_intr(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	(void)vm;
+	(void)vcpu;
+	intr_poll();
+	return false;
+}
+
+/*
+ * NMI (15.9): a physical NMI arrived while the guest ran. The host's NMI
+ * handler has taken it at STGI (NMIs ignore IF, hv/intr.h) and counted
+ * it; the vCPU loop logs it and passes it on to the guest's LINT1.
+ */
+static bool exit_nmi(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	(void)vm;
 	(void)vcpu;
 	return false;
 }
 
+/* VINTR (15.21.4): the guest can take the interrupt that waits: event.c delivers it. */
+static bool exit_vintr(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	(void)vm;
+	event_vintr(vcpu);
+	return false;
+}
+
+/* IRET (15.9): the guest leaves its NMI handler; the IRET itself runs on. */
+static bool exit_iret(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	(void)vm;
+	event_iret(vcpu);
+	return false;
+}
+
 /*
- * HLT (APM Vol.2 15.9): retire the instruction, then wait for an
- * interrupt. Nothing can interrupt the guest yet, so the run ends.
+ * HLT (15.9): retire the instruction; the vCPU loop then sleeps until an
+ * interrupt the guest takes (vm_run.c), or ends the run if the guest
+ * halted with interrupts disabled.
  */
 static bool exit_hlt(struct vm *vm, struct svm_vcpu *vcpu)
 {
-	if (vm_wait_interrupt(vm))
-		return true;
-	log_printf(LOG_INFO, "vm: guest halted at RIP 0x%llx with no interrupt source\n",
-		   (unsigned long long)vcpu->vmcb->state.rip);
-	vm_stop(vm, HV_STATUS_OK);
+	(void)vcpu;
+	vm->halted = true;
 	return true;
 }
 
@@ -77,14 +110,16 @@ static bool exit_vmmcall(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	uint32_t fn = (uint32_t)vcpu->gpr[X86_GPR_RAX];
 
-	(void)vm;
 	switch (fn) {
 	case GUEST_VMMCALL_PING:
 		vcpu->gpr[X86_GPR_RAX] = GUEST_VMMCALL_PONG;
 		return true;
+	case GUEST_VMMCALL_EXIT_COUNT:
+		vcpu->gpr[X86_GPR_RAX] = vm->exit_stats[exit_slot(vcpu->gpr[X86_GPR_RBX])];
+		return true;
 	default:
 		log_printf(LOG_DEBUG, "vm: VMMCALL function 0x%x unknown -> #UD\n", fn);
-		svm_inject_ud(vcpu);
+		event_ud(vcpu);
 		return false;
 	}
 }
@@ -103,7 +138,7 @@ static bool exit_hidden_insn(struct vm *vm, struct svm_vcpu *vcpu)
 	log_printf(LOG_DEBUG, "vm: guest %s (hidden by CPUID) at RIP 0x%llx -> #UD\n",
 		   vmcb_exitcode_str(vcpu->vmcb->ctrl.exitcode),
 		   (unsigned long long)vcpu->vmcb->state.rip);
-	svm_inject_ud(vcpu);
+	event_ud(vcpu);
 	return false;
 }
 
@@ -140,17 +175,18 @@ static bool exit_invd(struct vm *vm, struct svm_vcpu *vcpu)
  * what the exception would have pushed (a trap's next instruction, a
  * fault's own). #DB pushes no error code; #AC pushes 0 (APM Vol.2 8.2).
  *
- * An event that was being delivered when this one struck (EXITINTINFO,
- * queued again by exit_handle()) is replaced: both vectors are benign,
- * so the CPU would deliver the new one and the old one is re-raised by
- * re-executing its instruction, or lost if it was a trap, as on hardware.
+ * An event that was being delivered when this one struck (EXITINTINFO)
+ * stays queued and goes first (hv/event.h). A #DB that ends one of the
+ * hypervisor's own single-steps (an NMI window) is not the guest's.
  */
 static bool exit_exc_reflect(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	uint8_t vec = (uint8_t)(vcpu->vmcb->ctrl.exitcode - VMCB_EXITCODE_EXC(0));
 
 	(void)vm;
-	svm_inject_exception(vcpu, vec, vec == X86_EXC_AC, 0);
+	if (vec == X86_EXC_DB && event_step_done(vcpu))
+		return false;
+	event_exception(vcpu, vec, vec == X86_EXC_AC, 0, 0);
 	return false;
 }
 
@@ -158,37 +194,10 @@ void exit_single_step(struct svm_vcpu *vcpu)
 {
 	struct vmcb *v = vcpu->vmcb;
 
+	if (event_step_done(vcpu))
+		return;
 	v->state.dr6 |= EXIT_DR6_BS;
-	svm_inject_exception(vcpu, X86_EXC_DB, false, 0);
-}
-
-/*
- * Nested page fault (15.25.6): EXITINFO1 is a #PF-style error code,
- * EXITINFO2 the guest-physical address. All of RAM is mapped, so a fault
- * is an access to an MMIO range (none before the devices issue: that is
- * where the lookup and the Mem Assist call will go) or to nothing at all.
- */
-static bool exit_npf(struct vm *vm, struct svm_vcpu *vcpu)
-{
-	const struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
-	gpa_t gpa = c->exitinfo2;
-	const char *kind = (c->exitinfo1 & VMCB_NPF_ID) ? "fetch" :
-			   (c->exitinfo1 & VMCB_NPF_RW) ? "write" : "read";
-
-	if (vm_gpa_to_hva(vm, gpa, 1) != NULL) {
-		/* RAM is mapped read/write/execute: a fault there is our bug. */
-		log_printf(LOG_ERR, "vm: nested page fault on RAM GPA 0x%llx (error 0x%llx)\n",
-			   (unsigned long long)gpa, (unsigned long long)c->exitinfo1);
-		vmcb_dump(vcpu->vmcb);
-		vm_stop(vm, HV_STATUS_GUEST_ERROR);
-		return false;
-	}
-	log_printf(LOG_ERR, "vm: guest accessed GPA 0x%llx outside RAM and MMIO at RIP 0x%llx "
-		   "(%s%s)\n", (unsigned long long)gpa,
-		   (unsigned long long)vcpu->vmcb->state.rip, kind,
-		   (c->exitinfo1 & VMCB_NPF_TABLEWALK) ? ", guest page-table walk" : "");
-	vm_stop(vm, HV_STATUS_GUEST_BADGPA);
-	return false;
+	event_exception(vcpu, X86_EXC_DB, false, 0, 0);
 }
 
 /* VMRUN refused the VMCB (15.5.1 consistency checks). */
@@ -220,7 +229,9 @@ static const exit_handler_t exit_handlers[EXIT_STAT_SLOTS] = {
 	[VMCB_EXITCODE_EXC(X86_EXC_DB)] = exit_exc_reflect,
 	[VMCB_EXITCODE_EXC(X86_EXC_AC)] = exit_exc_reflect,
 	[VMCB_EXITCODE_INTR]     = exit_intr,
-	[VMCB_EXITCODE_NMI]      = exit_intr,
+	[VMCB_EXITCODE_NMI]      = exit_nmi,
+	[VMCB_EXITCODE_VINTR]    = exit_vintr,
+	[VMCB_EXITCODE_IRET]     = exit_iret,
 	[VMCB_EXITCODE_CPUID]    = exit_cpuid,
 	[VMCB_EXITCODE_INVD]     = exit_invd,
 	[VMCB_EXITCODE_HLT]      = exit_hlt,
@@ -316,9 +327,6 @@ void exit_handle(struct vm *vm)
 			   vmcb_exitcode_str(c->exitcode),
 			   (unsigned long long)vcpu->vmcb->state.rip,
 			   (unsigned long long)c->exitinfo1, (unsigned long long)c->exitinfo2);
-	/* APM Vol.2 15.7.2: an event that was being delivered must be delivered again. */
-	if ((c->exitintinfo & VMCB_CTRL_EVENTINJ_V) && c->exitcode != VMCB_EXITCODE_SHUTDOWN)
-		vcpu->vmcb->ctrl.eventinj = c->exitintinfo;
 	if (h == NULL)
 		h = exit_unknown;
 	if (h(vm, vcpu))

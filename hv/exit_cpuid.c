@@ -8,9 +8,10 @@
  *  - SVM is hidden (Fn8000_0001 ECX.SVM = 0, Fn8000_000A all zero): the
  *    guest cannot use VMRUN and friends, they raise #UD;
  *  - one vCPU: APIC ID 0, one logical processor, no topology leaves;
- *  - devices and features not emulated yet are hidden: local APIC and
- *    x2APIC (the devices issue adds the LAPIC model and sets the APIC
- *    bit again), MONITOR/MWAIT (not intercepted), thermal/power leaves;
+ *  - the local APIC is the monitor's (vmm/dev/lapic.c): APIC, x2APIC
+ *    and TSC-deadline are advertised whatever the host has;
+ *  - features not emulated are hidden: MONITOR/MWAIT (intercepted, #UD),
+ *    thermal/power leaves, the x2APIC topology leaves (one vCPU);
  *  - bits that mirror control-register state (OSXSAVE = CR4.OSXSAVE,
  *    OSPKE = CR4.PKE) follow the guest's CR4, not the host's.
  * XSETBV is not intercepted (the hypervisor never uses XSAVE state), so
@@ -20,6 +21,7 @@
 #include "guest_abi.h"
 #include "log.h"
 #include "string.h"
+#include "tsc.h"
 
 #define CPUID_1_EBX_APICID      BITS(31, 24)
 #define CPUID_1_EBX_NLOGICAL    BITS(23, 16)
@@ -54,7 +56,7 @@ static void exit_cpuid_hv_leaf(uint32_t r[4])
 	const char *sig = GUEST_CPUID_HV_SIG;
 
 	_Static_assert(sizeof(GUEST_CPUID_HV_SIG) - 1 == 12, "signature is 12 bytes");
-	r[0] = GUEST_CPUID_HV_LEAF;
+	r[0] = GUEST_CPUID_HV_TIMING;
 	memcpy(&r[1], sig, 4);
 	memcpy(&r[2], sig + 4, 4);
 	memcpy(&r[3], sig + 8, 4);
@@ -69,14 +71,15 @@ static void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_
 	case 0x1:
 		r[1] &= ~(uint32_t)(CPUID_1_EBX_APICID | CPUID_1_EBX_NLOGICAL);
 		r[1] |= (uint32_t)SHIFTIN(1, CPUID_1_EBX_NLOGICAL);
+		/* x2APIC and TSC-deadline are the monitor's LAPIC (vmm/dev/lapic.c). */
 		r[2] &= ~(uint32_t)(CPUID_1_ECX_MONITOR | CPUID_1_ECX_VMX | CPUID_1_ECX_SMX |
-				    CPUID_1_ECX_EST | CPUID_1_ECX_TM2 | CPUID_1_ECX_X2APIC |
-				    CPUID_1_ECX_TSCDEADLINE | CPUID_1_ECX_OSXSAVE);
+				    CPUID_1_ECX_EST | CPUID_1_ECX_TM2 | CPUID_1_ECX_OSXSAVE);
+		r[2] |= (uint32_t)(CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSCDEADLINE);
 		if (s->cr4 & CR4_OSXSAVE)
 			r[2] |= (uint32_t)CPUID_1_ECX_OSXSAVE;
 		r[2] |= (uint32_t)CPUID_1_ECX_HV;
-		r[3] &= ~(uint32_t)(CPUID_1_EDX_APIC | CPUID_1_EDX_ACPI | CPUID_1_EDX_HTT |
-				    CPUID_1_EDX_TM);
+		r[3] &= ~(uint32_t)(CPUID_1_EDX_ACPI | CPUID_1_EDX_HTT | CPUID_1_EDX_TM);
+		r[3] |= (uint32_t)CPUID_1_EDX_APIC;
 		break;
 	case 0x5:       /* MONITOR/MWAIT: hidden */
 	case 0x6:       /* thermal and power management: not emulated */
@@ -93,8 +96,8 @@ static void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_
 		r[2] &= ~(uint32_t)(CPUID_80000001_ECX_SVM | CPUID_80000001_ECX_CMPLEGACY |
 				    CPUID_80000001_ECX_EXTAPIC | CPUID_80000001_ECX_SKINIT |
 				    CPUID_80000001_ECX_TOPOEXT | CPUID_80000001_ECX_MWAITX);
-		/* No local APIC is emulated yet: agree with leaf 1 (APM Vol.3 E.4.2). */
-		r[3] &= ~(uint32_t)CPUID_80000001_EDX_APIC;
+		/* The local APIC: agree with leaf 1 (APM Vol.3 E.4.2). */
+		r[3] |= (uint32_t)CPUID_80000001_EDX_APIC;
 		break;
 	case 0x80000008:        /* one core, no APIC ID size */
 		r[2] &= ~(uint32_t)(CPUID_80000008_ECX_NC | CPUID_80000008_ECX_APICIDSZ);
@@ -122,10 +125,14 @@ bool exit_cpuid(struct vm *vm, struct svm_vcpu *vcpu)
 
 	(void)vm;
 	if (leaf >= 0x40000000u && leaf <= 0x4fffffffu) {
-		if (leaf == GUEST_CPUID_HV_LEAF)
+		r[0] = r[1] = r[2] = r[3] = 0;
+		if (leaf == GUEST_CPUID_HV_LEAF) {
 			exit_cpuid_hv_leaf(r);
-		else
-			r[0] = r[1] = r[2] = r[3] = 0;
+		} else if (leaf == GUEST_CPUID_HV_TIMING) {
+			/* include/guest_abi.h: TSC and LAPIC timer clock in kHz. */
+			r[0] = (uint32_t)(tsc_hz() / 1000);
+			r[1] = (uint32_t)(LAPIC_BUS_HZ / 1000);
+		}
 	} else {
 		svm_host_cpuid(leaf, subleaf, r);
 		exit_cpuid_filter(&vcpu->vmcb->state, leaf, subleaf, r);

@@ -166,22 +166,25 @@ bool exit_msr(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	uint32_t msr = (uint32_t)vcpu->gpr[X86_GPR_RCX];
 	bool write = vcpu->vmcb->ctrl.exitinfo1 == VMCB_MSR_WRITE;
-	uint64_t val;
+	enum vmm_msr_result r;
+	uint64_t val = ((vcpu->gpr[X86_GPR_RDX] & 0xffffffffULL) << 32) |
+		       (vcpu->gpr[X86_GPR_RAX] & 0xffffffffULL);
 
-	(void)vm;
-	if (write) {
-		val = ((vcpu->gpr[X86_GPR_RDX] & 0xffffffffULL) << 32) |
-		      (vcpu->gpr[X86_GPR_RAX] & 0xffffffffULL);
-		if (exit_msr_write(vcpu, msr, val))
-			return true;
-	} else if (exit_msr_read(vcpu, msr, &val)) {
-		vcpu->gpr[X86_GPR_RAX] = val & 0xffffffffULL;
-		vcpu->gpr[X86_GPR_RDX] = val >> 32;
+	/* The monitor's MSRs first (IA32_APIC_BASE, x2APIC, TSC deadline), then ours. */
+	r = vmm_msr(vm_vv(vm, vcpu), msr, write, &val);
+	if (r == VMM_MSR_UNHANDLED)
+		r = (write ? exit_msr_write(vcpu, msr, val) : exit_msr_read(vcpu, msr, &val)) ?
+		    VMM_MSR_OK : VMM_MSR_GP;
+	if (r == VMM_MSR_OK) {
+		if (!write) {
+			vcpu->gpr[X86_GPR_RAX] = val & 0xffffffffULL;
+			vcpu->gpr[X86_GPR_RDX] = val >> 32;
+		}
 		return true;
 	}
 	log_printf(LOG_INFO, "vm: %s of MSR 0x%x at RIP 0x%llx -> #GP\n",
 		   write ? "wrmsr" : "rdmsr", msr,
 		   (unsigned long long)vcpu->vmcb->state.rip);
-	svm_inject_gp(vcpu);
+	event_gp(vcpu);
 	return false;
 }

@@ -7,9 +7,11 @@
 
 #include <stdbool.h>
 
+#include "event.h"
 #include "exit.h"
 #include "svm.h"
 #include "vm.h"
+#include "x86_assist.h"
 #include "x86_machine.h"
 
 /*
@@ -53,15 +55,17 @@ static inline void exit_retire(struct svm_vcpu *vcpu, uint64_t next_rip)
 bool exit_cpuid(struct vm *vm, struct svm_vcpu *vcpu);      /* exit_cpuid.c */
 bool exit_msr(struct vm *vm, struct svm_vcpu *vcpu);        /* exit_msr.c */
 bool exit_ioio(struct vm *vm, struct svm_vcpu *vcpu);       /* exit_io.c */
+bool exit_npf(struct vm *vm, struct svm_vcpu *vcpu);        /* exit_assist.c */
 
 /*
- * The port-I/O callback registered in vm->mach (ctx is the struct vm):
- * COM1 data port -> console, 0xf4 -> end of run, everything else reads
- * all-ones and ignores writes (the devices issue replaces the defaults).
+ * The end of an exit an assist handled (exit_assist.c): st is the state
+ * it worked on, res its result. Done: state written back and the
+ * instruction retired (not a REP with iterations left); exception:
+ * queued; unsupported: logged with the bytes, #UD; error: logged, VMCB
+ * dump, run stopped. what names the access for the log. Returns false
+ * (the handler's RIP is settled).
  */
-void exit_io_port(void *ctx, struct x86_io *io);
-
-/* Print what is left in the guest console line buffer. */
-void exit_io_console_flush(struct vm *vm);
+bool exit_assist_finish(struct vm *vm, struct svm_vcpu *vcpu, struct x86_state *st,
+			const struct x86_assist_result *res, const char *what);
 
 #endif /* HV_EXIT_PRIV_H */

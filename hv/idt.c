@@ -62,11 +62,9 @@ struct idt_ptr {
 #define IDT_DESC_BASE_MID   BITS(63, 56)
 
 #define IDT_IST_DF   1
-#define IDT_IST_NMI  2
 #define IDT_IST_MC   3
 #define IDT_IST_SIZE 0x2000
 
-#define IDT_VEC_NMI  2
 #define IDT_VEC_DF   8
 #define IDT_VEC_PF   14
 #define IDT_VEC_MC   18
@@ -104,6 +102,11 @@ static void idt_set_gate(unsigned vec, uint64_t handler, unsigned ist)
 	g->offset_mid = (uint16_t)(handler >> 16);
 	g->offset_hi = (uint32_t)(handler >> 32);
 	g->rsvd = 0;
+}
+
+void idt_set_handler(unsigned vector, uint64_t stub, unsigned ist)
+{
+	idt_set_gate(vector, stub, ist);
 }
 
 static void idt_load_tss(void)

@@ -33,6 +33,16 @@ _Static_assert(__builtin_offsetof(struct idt_frame, rip) == 0x88, "idt_entry.S l
  */
 void idt_init(void);
 
+#define IDT_VEC_NMI  2
+#define IDT_IST_NMI  2          /* the NMI's own stack (TSS IST2) */
+
+/*
+ * Point vector at an entry stub (an interrupt gate: IF cleared on entry),
+ * on IST stack ist (0: the current stack). For the host's interrupts and
+ * NMI (hv/intr.c).
+ */
+void idt_set_handler(unsigned vector, uint64_t stub, unsigned ist);
+
 /* Called by idt_entry.S with the frame above. Dumps and panics. */
 void idt_exception(struct idt_frame *f);
 

@@ -55,9 +55,9 @@ int insn_fetch(struct vm *vm, const struct svm_vcpu *vcpu, uint8_t *buf, unsigne
 	 */
 	svm_vcpu_get_fetch_state(vcpu, &st);
 	if (whole)
-		rc = x86_fetch_insn(&vm->mach, &st, dst, &got, &exc);
+		rc = x86_fetch_insn(&vm_vv(vm, vcpu)->mach, &st, dst, &got, &exc);
 	else
-		rc = x86_fetch_insn_page(&vm->mach, &st, dst, &got, &exc);
+		rc = x86_fetch_insn_page(&vm_vv(vm, vcpu)->mach, &st, dst, &got, &exc);
 	if (rc != 0 || got == 0) {
 		/*
 		 * The CPU has just executed this instruction, so a fault here

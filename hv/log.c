@@ -16,10 +16,18 @@ static const char *const log_names[] = {
 	[LOG_ERR] = "err", [LOG_WARN] = "warn", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
 };
 
+/* A guest's console line is printed in part: see log_guest_line_open(). */
+static bool log_guest_open;
+
 static void log_uart_putc(char c, void *ctx)
 {
 	(void)ctx;
 	uart_putc(c);
+}
+
+void log_guest_line_open(bool open)
+{
+	log_guest_open = open;
 }
 
 void kvprintf(const char *fmt, va_list ap)
@@ -40,6 +48,10 @@ void log_vprintf(enum log_level lvl, const char *fmt, va_list ap)
 {
 	if (lvl > log_level)
 		return;
+	if (log_guest_open) {
+		log_guest_open = false;
+		kprintf("\n");
+	}
 	kvprintf(fmt, ap);
 }
 

@@ -9,6 +9,7 @@
 #define HV_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
@@ -23,6 +24,13 @@ void log_vprintf(enum log_level lvl, const char *fmt, va_list ap)
 /* Print fmt whatever the log level. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/*
+ * The guest's console has printed part of a line (open) or ended it: a
+ * leveled message then starts with a newline of its own, so that it is
+ * never glued to the guest's text (hv/vm_host.c).
+ */
+void log_guest_line_open(bool open);
 
 /*
  * Parse a loglevel= value: "err", "warn", "info", "debug" or "0".."3".

@@ -8,12 +8,14 @@
 #include "../boot/boot.h"
 #include "cmdline.h"
 #include "idt.h"
+#include "intr.h"
 #include "log.h"
 #include "mb2.h"
 #include "panic.h"
 #include "pmm.h"
 #include "status.h"
 #include "string.h"
+#include "tsc.h"
 #include "uart.h"
 #include "version.h"
 #include "vm.h"
@@ -202,6 +204,8 @@ void hv_main(uint32_t mb2_magic, uint64_t mb2_info)
 	main_boot_summary();
 	main_pmm_init();
 	main_debug_fault();
+	tsc_init();
+	intr_init();
 
 	if (cmdline_has("boot_only")) {
 		/* Foundation tests: stop after the boot summary, no SVM, no guest. */

@@ -280,31 +280,6 @@ void svm_vcpu_run(struct svm_vcpu *vcpu)
 		svm_vcpu_enter(vcpu, v);
 }
 
-void svm_inject_exception(struct svm_vcpu *vcpu, uint8_t vector, bool has_error,
-			  uint32_t error)
-{
-	uint64_t ev = SHIFTIN(vector, VMCB_CTRL_EVENTINJ_VECTOR) |
-		      SHIFTIN(VMCB_CTRL_EVENTINJ_TYPE_EXC, VMCB_CTRL_EVENTINJ_TYPE) |
-		      VMCB_CTRL_EVENTINJ_V;
-
-	/* APM Vol.2 15.20: no error code in real mode, whatever the vector. */
-	if (has_error && (vcpu->vmcb->state.cr0 & X86_CR0_PE)) {
-		ev |= VMCB_CTRL_EVENTINJ_EV;
-		ev |= SHIFTIN(error, VMCB_CTRL_EVENTINJ_ERRORCODE);
-	}
-	vcpu->vmcb->ctrl.eventinj = ev;
-}
-
-void svm_inject_gp(struct svm_vcpu *vcpu)
-{
-	svm_inject_exception(vcpu, X86_EXC_GP, true, 0);
-}
-
-void svm_inject_ud(struct svm_vcpu *vcpu)
-{
-	svm_inject_exception(vcpu, X86_EXC_UD, false, 0);
-}
-
 static void svm_seg_get(const struct vmcb_seg *v, struct x86_segment *s)
 {
 	s->sel = v->sel;
@@ -339,4 +314,10 @@ void svm_vcpu_get_state(const struct svm_vcpu *vcpu, struct x86_state *st)
 	svm_seg_get(&s->fs, &st->seg[X86_SEG_FS]);
 	svm_seg_get(&s->gs, &st->seg[X86_SEG_GS]);
 	st->cr2 = s->cr2;
+}
+
+void svm_vcpu_put_state(struct svm_vcpu *vcpu, const struct x86_state *st)
+{
+	memcpy(vcpu->gpr, st->gpr, sizeof(vcpu->gpr));
+	vcpu->vmcb->state.rflags = st->rflags;
 }

@@ -16,6 +16,7 @@
 
 #include "addr.h"
 #include "bits.h"
+#include "event.h"
 #include "vmcb.h"
 #include "x86_machine.h"
 #include "x86_state.h"
@@ -111,6 +112,7 @@ bool svm_has(uint32_t f);
 /* Virtual CPU */
 
 struct svm_vcpu {
+	unsigned id;                    /* vCPU number: the monitor's vmm_vcpu */
 	struct vmcb *vmcb;              /* the guest's VMCB */
 	hpa_t vmcb_pa;
 	hpa_t host_save_pa;             /* VMSAVE area for the host's FS/GS/TR/LDTR/syscall MSRs */
@@ -131,6 +133,7 @@ struct svm_vcpu {
 #define SVM_RUN_CLEAN   BIT(1)          /* CPU has VMCB clean bits: set them on each VMRUN */
 	uint8_t flush_tlb_ctrl;         /* TLB_CONTROL for SVM_RUN_FLUSH (15.16.1) */
 	struct vmcb_clean_shadow clean_shadow;  /* covered fields at the last #VMEXIT */
+	struct event_queue events;      /* what the guest receives next (event.h) */
 };
 
 /*
@@ -144,14 +147,15 @@ int svm_vcpu_init(struct svm_vcpu *vcpu, hpa_t ncr3);
 /* Enter the guest once; returns at the next #VMEXIT (exit code in the VMCB). */
 void svm_vcpu_run(struct svm_vcpu *vcpu);
 
-/* Queue an exception for the next VMRUN (APM Vol.2 15.20, EVENTINJ). */
-void svm_inject_exception(struct svm_vcpu *vcpu, uint8_t vector, bool has_error,
-			  uint32_t error);
-void svm_inject_gp(struct svm_vcpu *vcpu);   /* #GP(0) */
-void svm_inject_ud(struct svm_vcpu *vcpu);   /* #UD */
-
 /* Fill an x86_state from the VMCB and the saved GPRs (for the assist library). */
 void svm_vcpu_get_state(const struct svm_vcpu *vcpu, struct x86_state *st);
+
+/*
+ * Write back what an assist may change: the GPRs and RFLAGS (RIP goes
+ * through exit_retire(); segments and control registers are never
+ * changed by an emulated MMIO or string I/O instruction).
+ */
+void svm_vcpu_put_state(struct svm_vcpu *vcpu, const struct x86_state *st);
 
 /*
  * Fill only the fields of an x86_state that x86_fetch_insn reads (RIP,

@@ -16,6 +16,14 @@
  * loaded from and stored to gpr[] (x86_gpr order, 8 bytes each).
  * GIF is cleared around the switch so that no interrupt hits the host
  * half-way (15.17); it is set again once the host state is back.
+ *
+ * RFLAGS.IF is set for the VMRUN only (the hypervisor otherwise runs
+ * with IF = 0, hv/intr.h): with V_INTR_MASKING the host's IF at VMRUN is
+ * what masks physical interrupts while the guest runs (APM Vol.2
+ * 15.21.1), and the INTR intercept then turns one into a #VMEXIT. GIF = 0
+ * keeps it from being taken before VMRUN or after #VMEXIT; IF is cleared
+ * again before STGI, so the host takes it only when it chooses to
+ * (intr_poll()). An NMI is not masked by IF: it is taken at the STGI.
  */
 #define GPR_RCX  (1 * 8)
 #define GPR_RDX  (2 * 8)
@@ -69,7 +77,9 @@ svm_world_switch:
 	mov	GPR_RDI(%rdi), %rdi
 
 	vmload	%rax
+	sti
 	vmrun	%rax
+	cli
 	vmsave	%rax
 
 	/* Host RSP and RAX are back (from the host save area); GPRs are the guest's. */

@@ -22,8 +22,20 @@
 #define UART_MCR 4      /* modem control */
 #define UART_MCR_DTR      BIT(0)
 #define UART_MCR_RTS      BIT(1)
+#define UART_MCR_OUT2     BIT(3)        /* gates the IRQ line to the 8259 on a PC */
+#define UART_IER_RDA      BIT(0)        /* received data available */
+#define UART_RBR 0      /* receive buffer (read, DLAB=0) */
 #define UART_LSR 5      /* line status */
+#define UART_LSR_DR       BIT(0)
 #define UART_LSR_THRE     BIT(5)
+
+/*
+ * Received bytes wait here for the guest's UART (ring of a power of two;
+ * written by the interrupt handler, read by the vCPU loop with interrupts
+ * off, so the two never run at once on the one CPU).
+ */
+#define UART_RX_RING 4096
+#define UART_RX_MAX_PER_IRQ 64          /* a stuck DR bit cannot hold us forever */
 
 #define UART_CLOCK_HZ 1843200u
 #define UART_BAUD     115200u
@@ -36,6 +48,9 @@
 #define UART_SPIN_MAX 100000
 
 static const uint16_t uart_base = UART_COM1_BASE;
+static uint8_t uart_rx_ring[UART_RX_RING];
+static unsigned uart_rx_head, uart_rx_tail;     /* free-running */
+static uint64_t uart_rx_dropped;
 
 void uart_init(void)
 {
@@ -69,4 +84,49 @@ void uart_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		uart_putc(s[i]);
+}
+
+void uart_rx_enable(void)
+{
+	outb(uart_base + UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
+	outb(uart_base + UART_IER, UART_IER_RDA);
+}
+
+void uart_rx_isr(void)
+{
+	for (int i = 0; i < UART_RX_MAX_PER_IRQ; i++) {
+		uint8_t lsr = inb(uart_base + UART_LSR);
+		uint8_t c;
+
+		/* A missing UART reads 0xff: DR set forever. */
+		if (!(lsr & UART_LSR_DR) || lsr == 0xff)
+			break;
+		c = inb(uart_base + UART_RBR);
+		if (uart_rx_head - uart_rx_tail >= UART_RX_RING) {
+			uart_rx_dropped++;
+			continue;
+		}
+		uart_rx_ring[uart_rx_head++ % UART_RX_RING] = c;
+	}
+}
+
+size_t uart_rx_peek(const uint8_t **p)
+{
+	unsigned n = uart_rx_head - uart_rx_tail;
+	unsigned off = uart_rx_tail % UART_RX_RING;
+
+	if (n > UART_RX_RING - off)
+		n = UART_RX_RING - off;         /* up to the ring's end */
+	*p = &uart_rx_ring[off];
+	return n;
+}
+
+void uart_rx_consume(size_t n)
+{
+	uart_rx_tail += (unsigned)n;
+}
+
+uint64_t uart_rx_dropped_count(void)
+{
+	return uart_rx_dropped;
 }

@@ -14,6 +14,7 @@ void vclock_init(struct vclock *c, uint64_t (*now_ns)(void *ctx),
 	c->guest_tsc = guest_tsc;
 	c->tsc_hz = tsc_hz;
 	c->ctx = ctx;
+	c->next = VCLOCK_NEVER;
 }
 
 int vclock_add_timer(struct vclock *c, struct vtimer *t, const char *name,
@@ -22,6 +23,7 @@ int vclock_add_timer(struct vclock *c, struct vtimer *t, const char *name,
 	if (c->ntimers >= VCLOCK_MAX_TIMERS)
 		return -1;
 	t->deadline = VCLOCK_NEVER;
+	t->clock = c;
 	t->expire = expire;
 	t->dev = dev;
 	t->name = name;
@@ -46,11 +48,12 @@ static struct vtimer *vclock_first(const struct vclock *c)
 	return best;
 }
 
-uint64_t vclock_next_deadline(const struct vclock *c)
+uint64_t vclock_next_deadline(struct vclock *c)
 {
 	const struct vtimer *t = vclock_first(c);
 
-	return t != NULL ? t->deadline : VCLOCK_NEVER;
+	c->next = t != NULL ? t->deadline : VCLOCK_NEVER;
+	return c->next;
 }
 
 unsigned vclock_run(struct vclock *c, uint64_t now)
@@ -58,11 +61,14 @@ unsigned vclock_run(struct vclock *c, uint64_t now)
 	unsigned n = 0;
 	struct vtimer *t;
 
+	if (!vclock_due(c, now))
+		return 0;
 	while (n < VCLOCK_RUN_MAX && (t = vclock_first(c)) != NULL && t->deadline <= now) {
 		/* Disarm first: expire() re-arms a periodic timer itself. */
 		vtimer_disarm(t);
 		t->expire(t->dev, now);
 		n++;
 	}
+	vclock_next_deadline(c);
 	return n;
 }

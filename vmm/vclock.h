@@ -22,8 +22,11 @@
 #define VCLOCK_MAX_TIMERS  16
 #define VCLOCK_NS_PER_SEC  1000000000ULL
 
+struct vclock;
+
 struct vtimer {
 	uint64_t deadline;              /* virtual ns; VCLOCK_NEVER: disarmed */
+	struct vclock *clock;           /* set by vclock_add_timer() */
 	/*
 	 * Called by vclock_run() once deadline <= now, without any lock
 	 * held: it takes its device's lock itself. It may re-arm the timer,
@@ -40,6 +43,12 @@ struct vclock {
 	uint64_t (*guest_tsc)(void *ctx);       /* the guest's TSC now */
 	void *ctx;
 	uint64_t tsc_hz;                        /* guest TSC frequency */
+	/*
+	 * No timer is due before this (a lower bound of the earliest
+	 * deadline: arming lowers it, vclock_run() recomputes it), so the
+	 * exit path needs one comparison to know that nothing is due.
+	 */
+	uint64_t next;
 	struct vtimer *timers[VCLOCK_MAX_TIMERS];
 	unsigned ntimers;
 };
@@ -69,11 +78,13 @@ int vclock_add_timer(struct vclock *c, struct vtimer *t, const char *name,
 static inline void vtimer_arm(struct vtimer *t, uint64_t deadline)
 {
 	__atomic_store_n(&t->deadline, deadline, __ATOMIC_RELAXED);
+	if (t->clock != NULL && deadline < t->clock->next)
+		t->clock->next = deadline;
 }
 
 static inline void vtimer_disarm(struct vtimer *t)
 {
-	vtimer_arm(t, VCLOCK_NEVER);
+	__atomic_store_n(&t->deadline, VCLOCK_NEVER, __ATOMIC_RELAXED);
 }
 
 static inline bool vtimer_armed(const struct vtimer *t)
@@ -82,7 +93,13 @@ static inline bool vtimer_armed(const struct vtimer *t)
 }
 
 /* The earliest deadline of all timers, VCLOCK_NEVER if none is armed. */
-uint64_t vclock_next_deadline(const struct vclock *c);
+uint64_t vclock_next_deadline(struct vclock *c);
+
+/* True if a timer may be due at now (cheap: one comparison). */
+static inline bool vclock_due(const struct vclock *c, uint64_t now)
+{
+	return now >= c->next;
+}
 
 /*
  * Call expire() of every timer whose deadline is <= now, in deadline

@@ -49,11 +49,18 @@ int main(void)
 	ut_ok(!vtimer_armed(&a.t), "added disarmed", NULL);
 	vtimer_arm(&a.t, 500);
 	vtimer_arm(&b.t, 300);
+	ut_ok(!vclock_due(&clk.vc, 299) && vclock_due(&clk.vc, 300), "arming lowers the due hint", NULL);
 	DT_EQ(vclock_next_deadline(&clk.vc), 300, "earliest deadline");
 	DT_EQ(vclock_run(&clk.vc, 299), 0, "nothing before its deadline");
 	DT_EQ(vclock_run(&clk.vc, 600), 2, "both expire");
 	ut_ok(strcmp(order, "ba") == 0, "in deadline order", "order %s", order);
 	ut_ok(!vtimer_armed(&a.t) && !vtimer_armed(&b.t), "one-shot timers disarmed after", NULL);
+	ut_ok(!vclock_due(&clk.vc, 1000000), "nothing armed: nothing due after a run", NULL);
+	vtimer_arm(&a.t, 700);
+	vtimer_disarm(&a.t);
+	ut_ok(vclock_due(&clk.vc, 700), "disarm leaves the hint early (a harmless extra check)", NULL);
+	DT_EQ(vclock_run(&clk.vc, 800), 0, "a disarmed timer does not fire");
+	ut_ok(!vclock_due(&clk.vc, 800), "the run recomputes the hint", NULL);
 
 	clk.now = 600;
 	vtimer_arm(&p.t, 650);

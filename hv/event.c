@@ -1,0 +1,247 @@
+/*
+ * event.c - the per-vCPU event queue and its delivery (see event.h).
+ */
+#include "event.h"
+#include "exit_priv.h"
+#include "vmm.h"
+
+#define EVENT_DR6_B0_B3 BITS(3, 0)
+#define EVENT_VEC_NMI   2
+
+/* Exception classes for combining two (APM Vol.2 8.2.9, Table 8-7). */
+enum event_class { EVENT_BENIGN, EVENT_CONTRIBUTORY, EVENT_PAGE_FAULT, EVENT_DOUBLE_FAULT };
+
+static enum event_class event_class_of(uint8_t vector)
+{
+	switch (vector) {
+	case X86_EXC_DE: case X86_EXC_TS: case X86_EXC_NP: case X86_EXC_SS: case X86_EXC_GP:
+		return EVENT_CONTRIBUTORY;
+	case X86_EXC_PF:
+		return EVENT_PAGE_FAULT;
+	case X86_EXC_DF:
+		return EVENT_DOUBLE_FAULT;
+	default:
+		return EVENT_BENIGN;
+	}
+}
+
+/* Does a second exception during the first make a #DF (1), a shutdown (-1) or neither (0)? */
+static int event_combine(uint8_t first, uint8_t second)
+{
+	enum event_class a = event_class_of(first), b = event_class_of(second);
+	bool bad = b == EVENT_CONTRIBUTORY || b == EVENT_PAGE_FAULT;
+
+	if (a == EVENT_DOUBLE_FAULT && bad)
+		return -1;
+	if ((a == EVENT_CONTRIBUTORY && b == EVENT_CONTRIBUTORY) || (a == EVENT_PAGE_FAULT && bad))
+		return 1;
+	return 0;
+}
+
+static bool event_is_exception(uint64_t inj)
+{
+	return SHIFTOUT(inj, VMCB_CTRL_EVENTINJ_TYPE) == VMCB_CTRL_EVENTINJ_TYPE_EXC;
+}
+
+bool event_exception(struct svm_vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error,
+		     uint64_t cr2)
+{
+	struct event_queue *q = &vcpu->events;
+	int first = -1, how;
+
+	/* The first exception: one waiting, or the one the CPU was delivering. */
+	if (q->exc)
+		first = q->exc_vector;
+	else if (q->redeliver != 0 && event_is_exception(q->redeliver))
+		first = (int)SHIFTOUT(q->redeliver, VMCB_CTRL_EVENTINJ_VECTOR);
+	if (first >= 0) {
+		how = event_combine((uint8_t)first, vector);
+		if (how < 0)
+			return false;
+		if (how > 0) {
+			vector = X86_EXC_DF;
+			has_error = true;
+			error = 0;
+			if (!q->exc)
+				q->redeliver = 0;       /* the #DF replaces it */
+		}
+	}
+	q->exc = true;
+	q->exc_vector = vector;
+	q->exc_has_error = has_error;
+	q->exc_error = error;
+	q->exc_cr2 = cr2;
+	return true;
+}
+
+void event_gp(struct svm_vcpu *vcpu)
+{
+	event_exception(vcpu, X86_EXC_GP, true, 0, 0);
+}
+
+void event_ud(struct svm_vcpu *vcpu)
+{
+	event_exception(vcpu, X86_EXC_UD, false, 0, 0);
+}
+
+void event_after_exit(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
+{
+	struct vmcb *v = vcpu->vmcb;
+	struct event_queue *q = &vcpu->events;
+	uint8_t cr8 = (uint8_t)SHIFTOUT(v->ctrl.v_intr, VMCB_CTRL_V_TPR);
+
+	/* APM Vol.2 15.7.2: an event that was being delivered is delivered again. */
+	if ((v->ctrl.exitintinfo & VMCB_CTRL_EVENTINJ_V) &&
+	    v->ctrl.exitcode != VMCB_EXITCODE_SHUTDOWN)
+		q->redeliver = v->ctrl.exitintinfo;
+	/* MOV to CR8 went to V_TPR (V_INTR_MASKING, 15.21.1): the LAPIC's TPR follows. */
+	if (cr8 != q->cr8) {
+		vmm_set_cr8(vv, cr8);
+		q->cr8 = cr8;
+	}
+}
+
+/* Single-step the next guest instruction with RFLAGS.TF (the #DB is intercepted). */
+static void event_step_begin(struct svm_vcpu *vcpu, uint8_t why)
+{
+	struct event_queue *q = &vcpu->events;
+	struct vmcb_state *s = &vcpu->vmcb->state;
+
+	q->step = why;
+	q->step_guest_tf = (s->rflags & X86_RFLAGS_TF) != 0;
+	s->rflags |= X86_RFLAGS_TF;
+}
+
+bool event_step_done(struct svm_vcpu *vcpu)
+{
+	struct event_queue *q = &vcpu->events;
+	struct vmcb_state *s = &vcpu->vmcb->state;
+	uint8_t why = q->step;
+
+	if (why == EVENT_STEP_NONE)
+		return false;
+	q->step = EVENT_STEP_NONE;
+	/* After an IRET, RFLAGS is what the IRET popped: the guest's own. */
+	if (why == EVENT_STEP_SHADOW && !q->step_guest_tf)
+		s->rflags &= ~X86_RFLAGS_TF;
+	if (q->step_guest_tf)
+		return false;
+	s->dr6 &= ~EXIT_DR6_BS;
+	/* A breakpoint that hit during the step is still the guest's. */
+	return (s->dr6 & EVENT_DR6_B0_B3) == 0;
+}
+
+void event_iret(struct svm_vcpu *vcpu)
+{
+	struct event_queue *q = &vcpu->events;
+
+	/*
+	 * The IRET has not executed yet. NMIs are unblocked once it has
+	 * (SDM Vol.3 6.7.1); with an NMI waiting, step over it first.
+	 */
+	q->nmi_masked = false;
+	if (q->nmi && q->step == EVENT_STEP_NONE)
+		event_step_begin(vcpu, EVENT_STEP_IRET);
+}
+
+void event_vintr(struct svm_vcpu *vcpu)
+{
+	struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
+
+	c->v_intr &= ~VMCB_CTRL_V_IRQ;
+	c->intercept_misc1 &= ~VMCB_CTRL_INTERCEPT_VINTR;
+}
+
+/* The EVENTINJ word of the waiting exception (no error code in real mode: 15.20). */
+static uint64_t event_exception_word(struct svm_vcpu *vcpu)
+{
+	struct event_queue *q = &vcpu->events;
+	struct vmcb *v = vcpu->vmcb;
+	uint64_t inj = SHIFTIN(q->exc_vector, VMCB_CTRL_EVENTINJ_VECTOR) |
+		       SHIFTIN(VMCB_CTRL_EVENTINJ_TYPE_EXC, VMCB_CTRL_EVENTINJ_TYPE) |
+		       VMCB_CTRL_EVENTINJ_V;
+
+	if (q->exc_has_error && (v->state.cr0 & X86_CR0_PE))
+		inj |= VMCB_CTRL_EVENTINJ_EV | SHIFTIN(q->exc_error, VMCB_CTRL_EVENTINJ_ERRORCODE);
+	/* The CPU writes CR2 when it raises #PF, not when we inject one. */
+	if (q->exc_vector == X86_EXC_PF)
+		v->state.cr2 = q->exc_cr2;
+	q->exc = false;
+	return inj;
+}
+
+/* Pick the one event for this VMRUN (0: none). */
+static uint64_t event_pick(struct svm_vcpu *vcpu, struct vmm_vcpu *vv, bool shadow)
+{
+	struct event_queue *q = &vcpu->events;
+	struct vmcb *v = vcpu->vmcb;
+	uint64_t inj;
+	int vec;
+
+	if (q->redeliver != 0) {
+		inj = q->redeliver;
+		q->redeliver = 0;
+		q->injected[3]++;
+		return inj;
+	}
+	if (q->exc) {
+		q->injected[0]++;
+		return event_exception_word(vcpu);
+	}
+	/* While we single-step, no NMI or interrupt: TF would be pushed with it. */
+	if (q->step != EVENT_STEP_NONE)
+		return 0;
+	if (q->nmi && !q->nmi_masked && !shadow) {
+		q->nmi = false;
+		q->nmi_masked = true;
+		q->injected[1]++;
+		return SHIFTIN(EVENT_VEC_NMI, VMCB_CTRL_EVENTINJ_VECTOR) |
+		       SHIFTIN(VMCB_CTRL_EVENTINJ_TYPE_NMI, VMCB_CTRL_EVENTINJ_TYPE) |
+		       VMCB_CTRL_EVENTINJ_V;
+	}
+	if ((v->state.rflags & X86_RFLAGS_IF) && !shadow && vmm_intr_pending(vv)) {
+		vec = vmm_intr_ack(vv);
+		if (vec >= 0) {
+			q->injected[2]++;
+			return SHIFTIN((unsigned)vec, VMCB_CTRL_EVENTINJ_VECTOR) |
+			       SHIFTIN(VMCB_CTRL_EVENTINJ_TYPE_INTR, VMCB_CTRL_EVENTINJ_TYPE) |
+			       VMCB_CTRL_EVENTINJ_V;
+		}
+	}
+	return 0;
+}
+
+void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
+{
+	struct event_queue *q = &vcpu->events;
+	struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
+	bool shadow = (c->intr_shadow & VMCB_CTRL_INTR_SHADOW) != 0;
+	uint8_t cr8 = vmm_get_cr8(vv);
+	bool want_irq;
+
+	if (cr8 != q->cr8) {
+		c->v_intr = (c->v_intr & ~VMCB_CTRL_V_TPR) | SHIFTIN(cr8, VMCB_CTRL_V_TPR);
+		q->cr8 = cr8;
+	}
+	if (!q->nmi && vmm_nmi_take(vv))
+		q->nmi = true;
+	c->eventinj = event_pick(vcpu, vv, shadow);
+
+	/* NMI windows: the handler's IRET, or the end of the interrupt shadow. */
+	if (q->nmi_masked)
+		c->intercept_misc1 |= VMCB_CTRL_INTERCEPT_IRET;
+	else
+		c->intercept_misc1 &= ~VMCB_CTRL_INTERCEPT_IRET;
+	if (q->nmi && !q->nmi_masked && shadow && q->step == EVENT_STEP_NONE)
+		event_step_begin(vcpu, EVENT_STEP_SHADOW);
+
+	/* Interrupt window: the CPU exits once the guest can take one (15.21.4). */
+	want_irq = q->step == EVENT_STEP_NONE && vmm_intr_pending(vv);
+	if (want_irq) {
+		c->v_intr |= VMCB_CTRL_V_IRQ | VMCB_CTRL_V_IGN_TPR |
+			     SHIFTIN(0xf, VMCB_CTRL_V_INTR_PRIO);
+		c->intercept_misc1 |= VMCB_CTRL_INTERCEPT_VINTR;
+	} else if (c->intercept_misc1 & VMCB_CTRL_INTERCEPT_VINTR) {
+		event_vintr(vcpu);
+	}
+}

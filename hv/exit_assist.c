@@ -1,0 +1,111 @@
+/*
+ * exit_assist.c - exits the assist library finishes: MMIO (#NPF on a
+ * guest-physical address that is not RAM, APM Vol.2 15.25.6) through the
+ * Mem Assist, and the common end of those and of string I/O: write the
+ * state back, retire the instruction, or inject what the assist asked
+ * for.
+ */
+#include "exit_priv.h"
+#include "fmt.h"
+#include "log.h"
+#include "status.h"
+
+bool exit_assist_finish(struct vm *vm, struct svm_vcpu *vcpu, struct x86_state *st,
+			const struct x86_assist_result *res, const char *what)
+{
+	struct vmcb *v = vcpu->vmcb;
+	char bytes[3 * X86_INSN_MAX_LEN + 1];
+	size_t len = 0;
+
+	switch (res->status) {
+	case X86_ASSIST_DONE:
+		svm_vcpu_put_state(vcpu, st);
+		/* A REP instruction with iterations left keeps its RIP: not retired yet. */
+		if (st->rip != v->state.rip)
+			exit_retire(vcpu, st->rip);
+		return false;
+	case X86_ASSIST_EXCEPTION:
+		/* Iterations of a REP instruction before the fault stay done (SDM Vol.2 REP). */
+		svm_vcpu_put_state(vcpu, st);
+		if (!event_exception(vcpu, res->exc.vector, res->exc.has_error, res->exc.error,
+				     res->exc.cr2)) {
+			log_printf(LOG_ERR, "vm: guest shutdown (triple fault) at RIP 0x%llx: %s "
+				   "fault during #DF\n", (unsigned long long)v->state.rip, what);
+			vm_stop(vm, HV_STATUS_GUEST_SHUTDOWN);
+		}
+		return false;
+	default:
+		break;
+	}
+	for (unsigned i = 0; i < res->nbytes && i < X86_INSN_MAX_LEN; i++)
+		len += (size_t)fmt_snprintf(bytes + len, sizeof(bytes) - len, "%s%02x",
+					    i ? " " : "", res->bytes[i]);
+	bytes[len] = '\0';
+	if (res->status == X86_ASSIST_UNSUPPORTED) {
+		log_printf(LOG_WARN, "vm: %s at RIP 0x%llx not emulated (%s), bytes [%s]: #UD\n",
+			   what, (unsigned long long)v->state.rip,
+			   res->reason ? res->reason : "unsupported", bytes);
+		event_ud(vcpu);
+		return false;
+	}
+	log_printf(LOG_ERR, "vm: %s at RIP 0x%llx failed (%s), bytes [%s]\n", what,
+		   (unsigned long long)v->state.rip, res->reason ? res->reason : "error", bytes);
+	vmcb_dump(v);
+	vm_stop(vm, HV_STATUS_GUEST_ERROR);
+	return false;
+}
+
+/*
+ * Nested page fault. RAM is mapped read/write/execute, so a fault there
+ * is our bug. Anything else is a device, or nothing (reads all-ones),
+ * unless it lies beyond the guest's physical-address width: no guest
+ * page table can produce such an address, so it is reported and the run
+ * ends.
+ */
+bool exit_npf(struct vm *vm, struct svm_vcpu *vcpu)
+{
+	const struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
+	gpa_t gpa = c->exitinfo2;
+	struct x86_assist_result res;
+	struct x86_state st;
+	const uint8_t *bytes = NULL;
+	size_t n = 0;
+
+	if (vm_gpa_to_hva(vm, gpa, 1) != NULL) {
+		log_printf(LOG_ERR, "vm: nested page fault on RAM GPA 0x%llx (error 0x%llx)\n",
+			   (unsigned long long)gpa, (unsigned long long)c->exitinfo1);
+		vmcb_dump(vcpu->vmcb);
+		vm_stop(vm, HV_STATUS_GUEST_ERROR);
+		return false;
+	}
+	if (vm->maxphyaddr < 64 && (gpa >> vm->maxphyaddr) != 0) {
+		log_printf(LOG_ERR, "vm: guest accessed GPA 0x%llx beyond its %u-bit physical "
+			   "address space at RIP 0x%llx (%s%s)\n", (unsigned long long)gpa,
+			   vm->maxphyaddr, (unsigned long long)vcpu->vmcb->state.rip,
+			   (c->exitinfo1 & VMCB_NPF_ID) ? "fetch" :
+			   (c->exitinfo1 & VMCB_NPF_RW) ? "write" : "read",
+			   (c->exitinfo1 & VMCB_NPF_TABLEWALK) ? ", guest page-table walk" : "");
+		vm_stop(vm, HV_STATUS_GUEST_BADGPA);
+		return false;
+	}
+	/*
+	 * Code cannot run from a device: the CPU could not fetch it and we do
+	 * not emulate execution. Unbacked memory reads all-ones on a PC, and
+	 * FF FF is an invalid opcode, so #UD is what the guest would get.
+	 */
+	if (c->exitinfo1 & VMCB_NPF_ID) {
+		log_printf(LOG_WARN, "vm: guest fetched code from GPA 0x%llx, which is not RAM, at "
+			   "RIP 0x%llx: #UD\n", (unsigned long long)gpa,
+			   (unsigned long long)vcpu->vmcb->state.rip);
+		event_ud(vcpu);
+		return false;
+	}
+	/* Decode assists (15.33.4): the bytes at CS:RIP come with the exit. */
+	if (svm_has(SVM_FEAT_DECODEASSISTS) && c->insn_len != 0) {
+		bytes = c->insn_bytes;
+		n = c->insn_len;
+	}
+	svm_vcpu_get_state(vcpu, &st);
+	vmm_exit_mmio(vm_vv(vm, vcpu), &st, bytes, n, &res);
+	return exit_assist_finish(vm, vcpu, &st, &res, "MMIO access");
+}

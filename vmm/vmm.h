@@ -1,0 +1,190 @@
+/*
+ * vmm.h - the monitor: one small PC (the devices of vmm/dev/ on a bus,
+ * a virtual clock, interrupt routing, guest memory map) and its vCPUs,
+ * behind the one narrow interface that hv/ calls.
+ *
+ * hv/ knows no device. On an exit it hands the monitor what the exit
+ * says (an IOIO exit's decoded EXITINFO1, an MMIO GPA, an MSR number)
+ * together with the vCPU's architectural state, and acts on the answer:
+ * retire the instruction, inject the exception, stop the run. Before
+ * each VMRUN it asks which interrupt or NMI is waiting. Everything the
+ * monitor needs from the host (time, the console, ending the run, the
+ * guest's XMM registers) comes through struct vmm_host_ops.
+ *
+ * The machine (QEMU's "pc" as guests see it):
+ *   ports  0x20-0x21 0xa0-0xa1 0x4d0-0x4d1  8259 pair + ELCR   (dev/i8259.c)
+ *          0x40-0x43 0x61                  8254 PIT, NMI/speaker port (dev/i8254.c)
+ *          0x60 0x64                       8042 keyboard controller (dev/i8042.c)
+ *          0x70-0x71                       RTC/CMOS, NMI mask    (dev/mc146818.c)
+ *          0x92 0xcf9                      reset, A20            (dev/pc_sysctl.c)
+ *          0x3f8-0x3ff                     COM1 16550A, IRQ 4    (dev/ns16550.c)
+ *          0xe0-0xeb 0x2000-0x2017         pc-testdev            (dev/pc_testdev.c)
+ *          0xf4                            isa-debug-exit        (dev/debug_exit.c)
+ *          0x510-0x511                     fw_cfg                (dev/fw_cfg.c)
+ *   MMIO   0xfec00000                      IOAPIC, 24 pins       (dev/ioapic.c)
+ *          0xfee00000                      LAPIC of each vCPU    (dev/lapic.c)
+ *          0xff000000-0xff00ffff           pc-testdev buffer
+ *   IRQs   ISA line n -> 8259 pin n and IOAPIC pin n, except line 0
+ *          (PIT) -> IOAPIC pin 2; the 8259's INT -> LINT0 of vCPU 0.
+ * Unclaimed ports read all-ones and ignore writes; so does unclaimed
+ * MMIO (logged once per page at debug level).
+ *
+ * Locks: one per device (vmm/bus.h has the order). The monitor's own
+ * fields are per vCPU or set once at start.
+ */
+#ifndef VMM_H
+#define VMM_H
+
+#include "bus.h"
+#include "debug_exit.h"
+#include "fw_cfg.h"
+#include "i8042.h"
+#include "i8254.h"
+#include "i8259.h"
+#include "ioapic.h"
+#include "lapic.h"
+#include "mc146818.h"
+#include "ns16550.h"
+#include "pc_sysctl.h"
+#include "pc_testdev.h"
+#include "vclock.h"
+#include "x86_assist.h"
+#include "x86_machine.h"
+
+#define VMM_MAX_VCPUS        1
+#define VMM_COM1_BASE        0x3f8
+#define VMM_COM1_IRQ         4
+#define VMM_UNCLAIMED_LOGGED 32        /* MMIO pages whose first access is logged */
+
+/* Why a device asks to end the run. */
+enum vmm_stop {
+	VMM_STOP_DEBUG_EXIT,    /* isa-debug-exit: value is what the guest wrote */
+	VMM_STOP_RESET,         /* 0xcf9, 0x92, 8042: the guest reset the machine */
+	VMM_STOP_POWEROFF,      /* ACPI S5 */
+};
+
+struct vmm_host_ops {
+	uint64_t (*now_ns)(void *ctx);          /* virtual time, monotonic */
+	uint64_t (*guest_tsc)(void *ctx);       /* the guest's TSC now */
+	void (*console_out)(void *ctx, uint8_t byte);   /* COM1 transmit */
+	/* A device asks to end the run; text says why (for the log). */
+	void (*stop)(void *ctx, enum vmm_stop why, uint32_t value, const char *text);
+	/* Read or write the guest's XMM<reg> (16 bytes); NULL: SSE on MMIO unsupported. */
+	void (*xmm)(void *ctx, unsigned reg, bool write, uint8_t data[16]);
+};
+
+struct vmm_config {
+	uint64_t ram_size;              /* bytes of guest RAM (fw_cfg) */
+	uint64_t tsc_hz;                /* guest TSC frequency */
+	uint64_t unix_time;             /* wall-clock seconds at virtual time 0 */
+	uint8_t maxphyaddr;             /* guest physical-address width */
+};
+
+struct vmm;
+
+struct vmm_vcpu {
+	struct vmm *vmm;
+	unsigned id;
+	/*
+	 * The guest memory map as the assist library sees it, with this
+	 * vCPU as the callbacks' context (its LAPIC page is per vCPU). The
+	 * map is set up once, before the vCPU first runs; each vCPU has its
+	 * copy so that assists on several vCPUs need no shared state.
+	 */
+	struct x86_machine mach;
+	struct lapic lapic;
+	bool pic_intr;                  /* the 8259's INT reached this vCPU's LINT0 */
+};
+
+struct vmm {
+	struct x86_machine mem;         /* the master memory map */
+	struct bus bus;
+	struct vclock clock;
+	struct i8259 pic;
+	struct i8254 pit;
+	struct mc146818 rtc;
+	struct ns16550 com1;
+	struct ioapic ioapic;
+	struct pc_testdev testdev;
+	struct fw_cfg fwcfg;
+	struct i8042 kbc;
+	struct pc_sysctl sysctl;
+	struct debug_exit dbgexit;
+	struct vmm_vcpu vcpu[VMM_MAX_VCPUS];
+	unsigned nvcpus;
+	const struct vmm_host_ops *host;
+	void *host_ctx;
+	gpa_t unclaimed_page[VMM_UNCLAIMED_LOGGED];
+	unsigned nunclaimed;
+	uint64_t unclaimed_pio, unclaimed_mmio;  /* statistics */
+};
+
+/*
+ * Build the machine: every device, its ports and MMIO, the interrupt
+ * wiring, one vCPU. Guest RAM is added afterwards (vmm_add_ram). Returns
+ * 0, or -1 after logging why (a monitor bug: a table too small).
+ */
+int vmm_init(struct vmm *vmm, const struct vmm_config *cfg, const struct vmm_host_ops *host,
+	     void *host_ctx);
+
+/*
+ * Add guest RAM [gpa, gpa + size) seen at hva (x86_memmap_add's prot).
+ * Only before the first exit is handled. Returns 0 or -1.
+ */
+int vmm_add_ram(struct vmm *vmm, gpa_t gpa, uint64_t size, uint8_t *hva, unsigned prot);
+
+/* ---------------------------------------------------------------------- */
+/* Exits: each returns the assist status (x86_assist.h) in res->status. */
+
+/* An IOIO exit: IN/OUT/INS/OUTS, REP included, through the I/O Assist. */
+int vmm_exit_io(struct vmm_vcpu *vv, struct x86_state *st, const struct x86_io_exit *io,
+		struct x86_assist_result *res);
+
+/*
+ * A nested page fault on a GPA that is not RAM: the Mem Assist emulates
+ * the instruction at CS:RIP, whose every memory operand is translated
+ * again (bytes/nbytes from decode assists, or 0 to fetch them).
+ */
+int vmm_exit_mmio(struct vmm_vcpu *vv, struct x86_state *st, const uint8_t *bytes,
+		  size_t nbytes, struct x86_assist_result *res);
+
+/* The MSRs the monitor owns (IA32_APIC_BASE, x2APIC, IA32_TSC_DEADLINE). */
+enum vmm_msr_result {
+	VMM_MSR_UNHANDLED,      /* not the monitor's: the hypervisor's MSR policy decides */
+	VMM_MSR_OK,
+	VMM_MSR_GP,             /* inject #GP(0) */
+};
+enum vmm_msr_result vmm_msr(struct vmm_vcpu *vv, uint32_t msr, bool write, uint64_t *val);
+
+/* ---------------------------------------------------------------------- */
+/* Interrupts, as the vCPU's interrupt logic asks before each entry. */
+
+/* A maskable interrupt waits for the CPU (LAPIC IRR above PPR, or the 8259 through LINT0). */
+bool vmm_intr_pending(struct vmm_vcpu *vv);
+
+/* The CPU takes it: its vector, now in service; -1 if it went away. */
+int vmm_intr_ack(struct vmm_vcpu *vv);
+
+/* An NMI for the CPU (ICR, LVT with NMI delivery); cleared by the call. */
+bool vmm_nmi_take(struct vmm_vcpu *vv);
+
+/* The host's NMI input for this vCPU (the physical NMI, forwarded): LINT1. */
+void vmm_nmi_input(struct vmm_vcpu *vv);
+
+/* TPR as CR8 sees it (bits 3:0 = TPR[7:4]); the VMCB's V_TPR mirrors it. */
+uint8_t vmm_get_cr8(struct vmm_vcpu *vv);
+void vmm_set_cr8(struct vmm_vcpu *vv, uint8_t cr8);
+
+/* ---------------------------------------------------------------------- */
+/* Time and input */
+
+/* Run the device timers that are due. Cheap when none is. */
+void vmm_run_timers(struct vmm *vmm);
+
+/* The earliest device deadline (virtual ns), VCLOCK_NEVER if none. */
+uint64_t vmm_next_deadline(struct vmm *vmm);
+
+/* Console input for COM1; returns how many bytes the UART took. */
+size_t vmm_console_input(struct vmm *vmm, const uint8_t *buf, size_t n);
+
+#endif /* VMM_H */
