@@ -12,6 +12,7 @@
  */
 #include "exit_priv.h"
 #include "log.h"
+#include "x86_mmu.h"
 
 /* EFER bits a guest may write (APM Vol.2 3.1.7); LMA is read-only. */
 #define EXIT_MSR_EFER_WRITABLE (X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE)
@@ -36,14 +37,6 @@ static bool exit_msr_is_ignored(uint32_t msr)
 		if (exit_msr_ignored[i] == msr)
 			return true;
 	return false;
-}
-
-/* Canonical 48-bit address (APM Vol.2 5.3.1): bits 63..47 all equal. */
-static bool exit_msr_canonical(uint64_t v)
-{
-	uint64_t top = v >> 47;
-
-	return top == 0 || top == 0x1ffff;
 }
 
 /* PAT entries must be a valid memory type: 0, 1, 4, 5, 6 or 7 (APM Vol.2 7.8.1). */
@@ -147,7 +140,7 @@ static bool exit_msr_write(struct svm_vcpu *vcpu, uint32_t msr, uint64_t val)
 		break;
 	case MSR_SYSENTER_ESP: case MSR_SYSENTER_EIP: case MSR_LSTAR: case MSR_CSTAR:
 	case MSR_KERNEL_GS_BASE: case MSR_FS_BASE: case MSR_GS_BASE:
-		if (!exit_msr_canonical(val))
+		if (!x86_canonical(val, x86_va_bits(v->state.cr4)))
 			return false;
 		break;
 	default:
@@ -182,9 +175,12 @@ bool exit_msr(struct vm *vm, struct svm_vcpu *vcpu)
 		}
 		return true;
 	}
-	log_printf(LOG_INFO, "vm: %s of MSR 0x%x at RIP 0x%llx -> #GP\n",
-		   write ? "wrmsr" : "rdmsr", msr,
-		   (unsigned long long)vcpu->vmcb->state.rip);
+	if (write)
+		log_printf(LOG_INFO, "vm: wrmsr of MSR 0x%x (0x%llx) at RIP 0x%llx -> #GP\n", msr,
+			   (unsigned long long)val, (unsigned long long)vcpu->vmcb->state.rip);
+	else
+		log_printf(LOG_INFO, "vm: rdmsr of MSR 0x%x at RIP 0x%llx -> #GP\n", msr,
+			   (unsigned long long)vcpu->vmcb->state.rip);
 	event_gp(vcpu);
 	return false;
 }

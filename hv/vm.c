@@ -70,49 +70,51 @@ static void vm_plant_canary(void)
 /* ---------------------------------------------------------------------- */
 /* vCPU */
 
-static void vm_seg(struct vmcb_seg *s, uint16_t sel, uint64_t base, uint32_t limit,
-		   uint16_t attr)
+static void vm_seg(struct vmcb_seg *v, const struct x86_segment *s)
 {
-	s->sel = sel;
-	s->base = base;
-	s->limit = limit;
-	s->attr = attr;
+	v->sel = s->sel;
+	v->base = s->base;
+	v->limit = s->limit;
+	v->attr = s->attr;
 }
 
 /*
- * The state of include/guest_abi.h: 16-bit real mode at
- * GUEST_ENTRY_CS:0000, data segments 0, SP = GUEST_ENTRY_SP, CR0 = ET,
- * EFER = 0 as the guest sees it (the VMCB copy has SVME, 15.5.1).
- * Attributes in VMCB format (APM Vol.2 15.5.1 / Appendix B).
+ * The loader's entry state (vmm/loader/boot_state.h) into the VMCB: the
+ * segments in VMCB format already (APM Vol.2 15.5.1 / Appendix B), CPL
+ * from SS.DPL (CPL 0 for every loader), EFER with SVME as VMRUN needs
+ * it (the guest never sees SVME, hv/exit_msr.c), and the reset values of
+ * what loaders do not set: LDTR null, TR a busy 32-bit TSS at 0, DR6/DR7,
+ * the power-on PAT.
  */
-static void vm_vcpu_reset(struct svm_vcpu *vcpu)
+static void vm_vcpu_boot(struct svm_vcpu *vcpu, const struct boot_state *bs)
 {
 	struct vmcb_state *s = &vcpu->vmcb->state;
-	const uint16_t code16 = X86_SEGATTR_P | X86_SEGATTR_S | 0xb;   /* exec/read, accessed */
-	const uint16_t data16 = X86_SEGATTR_P | X86_SEGATTR_S | 0x3;   /* read/write, accessed */
+	static const struct x86_segment ldtr = { 0, X86_SEGATTR_P | 0x2, 0xffff, 0 };
+	static const struct x86_segment tr = { 0, X86_SEGATTR_P | 0xb, 0xffff, 0 };
 
-	vm_seg(&s->cs, GUEST_ENTRY_CS, (uint64_t)GUEST_ENTRY_CS << 4, 0xffff, code16);
-	vm_seg(&s->ds, 0, 0, 0xffff, data16);
-	vm_seg(&s->es, 0, 0, 0xffff, data16);
-	vm_seg(&s->ss, 0, 0, 0xffff, data16);
-	vm_seg(&s->fs, 0, 0, 0xffff, data16);
-	vm_seg(&s->gs, 0, 0, 0xffff, data16);
-	vm_seg(&s->gdtr, 0, 0, 0xffff, 0);
-	vm_seg(&s->idtr, 0, 0, 0x3ff, 0);
-	vm_seg(&s->ldtr, 0, 0, 0xffff, X86_SEGATTR_P | 0x2);       /* LDT */
-	vm_seg(&s->tr, 0, 0, 0xffff, X86_SEGATTR_P | 0xb);         /* busy TSS */
-	s->cpl = 0;
-	s->efer = X86_EFER_SVME;
-	s->cr0 = BIT(4);                                           /* ET */
-	s->cr3 = 0;
-	s->cr4 = 0;
+	vm_seg(&s->es, &bs->seg[X86_SEG_ES]);
+	vm_seg(&s->cs, &bs->seg[X86_SEG_CS]);
+	vm_seg(&s->ss, &bs->seg[X86_SEG_SS]);
+	vm_seg(&s->ds, &bs->seg[X86_SEG_DS]);
+	vm_seg(&s->fs, &bs->seg[X86_SEG_FS]);
+	vm_seg(&s->gs, &bs->seg[X86_SEG_GS]);
+	vm_seg(&s->ldtr, &ldtr);
+	vm_seg(&s->tr, &tr);
+	s->gdtr.base = bs->gdtr.base;
+	s->gdtr.limit = bs->gdtr.limit;
+	s->idtr.base = bs->idtr.base;
+	s->idtr.limit = bs->idtr.limit;
+	s->cpl = (uint8_t)SHIFTOUT(bs->seg[X86_SEG_SS].attr, X86_SEGATTR_DPL);
+	s->efer = bs->efer | X86_EFER_SVME;
+	s->cr0 = bs->cr0;
+	s->cr3 = bs->cr3;
+	s->cr4 = bs->cr4;
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
-	s->rflags = 0x2;
-	s->rip = 0;
+	s->rflags = bs->rflags;
+	s->rip = bs->rip;
 	s->g_pat = 0x0007040600070406ULL;                          /* power-on PAT */
-	memset(vcpu->gpr, 0, sizeof(vcpu->gpr));
-	vcpu->gpr[X86_GPR_RSP] = GUEST_ENTRY_SP;
+	memcpy(vcpu->gpr, bs->gpr, sizeof(vcpu->gpr));
 }
 
 /*
@@ -148,13 +150,14 @@ int vm_main(void)
 {
 	struct vm *vm = &the_vm;
 	struct guest_image img;
+	struct boot_state bs;
 	uint32_t cpuid[4];
-	int status;
+	int status, module;
 
 	memset(vm, 0, sizeof(*vm));
 	if (vm_config(vm) != 0)
 		return HV_STATUS_BAD_CONFIG;
-	if (guest_load_select(&img) != 0)
+	if (guest_load_select(&img, &module) != 0)
 		return HV_STATUS_BAD_CONFIG;
 	vm->guest_name = img.name;
 	if (svm_init() != 0)
@@ -164,11 +167,11 @@ int vm_main(void)
 	vm->maxphyaddr = (uint8_t)(cpuid[0] & 0xff);
 	if (vm_host_init(vm) != 0 || vm_mem_init(vm) != 0)
 		return HV_STATUS_BAD_CONFIG;
-	if (guest_load(vm, &img) != 0)
+	if (guest_load(vm, &img, module, 0, &bs) != 0)
 		return HV_STATUS_BAD_CONFIG;
 	if (svm_vcpu_init(&vm->vcpu, vm->npt.root) != 0)
 		return HV_STATUS_BAD_CONFIG;
-	vm_vcpu_reset(&vm->vcpu);
+	vm_vcpu_boot(&vm->vcpu, &bs);
 	if (vm_hvtest(vm) != 0)
 		return HV_STATUS_BAD_CONFIG;
 	if (cmdline_has("leakcanary"))

@@ -429,7 +429,8 @@ def sc_raw(t, args):
     # An image one byte larger than the load window (guest_abi.h GUEST_LOAD_MAX).
     run = raw_run(t, args, 'raw_toobig', b'\xf4' * (0x80000 + 1), loads=False)
     check_common(t, run, BAD_CONFIG, 'raw_toobig')
-    t.ok(re.search(r'guest image "module" is 524289 bytes, more than the 524288', run.text),
+    t.ok(re.search(r'cannot load the guest: module 0: .*524289 bytes too big for a raw binary '
+                   r'\(at most 524288\)', run.text),
          'raw_toobig: clear "image too big" message', run.tail(5))
 
 
