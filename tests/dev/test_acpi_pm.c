@@ -155,6 +155,13 @@ static void test_timer_wrap_and_sizes(void)
 	DT_EQ(in(0x60a, 4), 0xffff0000u | (t >> 16), "dword at 0x60a: bytes 2-3, then undecoded");
 	out(0x608, 4, 0);
 	DT_EQ(in(0x608, 4), t, "writes to PM_TMR are ignored");
+	out(0x600, 1, ACPI_PM1_STS_WAK >> 8);   /* not the status byte: nothing to clear */
+	pm.sts = ACPI_PM1_STS_WAK | ACPI_PM1_STS_TMR;
+	for (uint16_t p = 0x606; p < 0x60c; p++)
+		out(p, 4, 0xffffffffu);
+	DT_EQ(pm.sts, ACPI_PM1_STS_WAK | ACPI_PM1_STS_TMR,
+	      "writes at 0x606-0x60b reach no register (status kept)");
+	pm.sts = 0;
 }
 
 static void test_tmr_sts_and_sci(void)
@@ -169,6 +176,11 @@ static void test_tmr_sts_and_sci(void)
 	DT_EQ(in(0x600, 2), ACPI_PM1_STS_TMR, "writing 0 does not clear TMR_STS");
 	out(0x600, 2, ACPI_PM1_STS_TMR);
 	DT_EQ(in(0x600, 2), 0, "writing 1 clears TMR_STS");
+	ut_ok(!vtimer_armed(&pm.timer), "no timer armed while TMR_EN is clear", NULL);
+	at(TOGGLE_NS + 5);
+	out(0x600, 4, 0xffffffffu);
+	DT_EQ(in(0x602, 2), 0x4721, "a dword of ones at 0x600 sets every enable bit");
+	out(0x602, 2, 0);
 
 	out(0x602, 2, ACPI_PM1_EN_TMR);
 	ut_ok(vtimer_armed(&pm.timer), "TMR_EN arms the timer", NULL);
@@ -222,6 +234,11 @@ static void test_enable_control(void)
 	DT_EQ(in(0x604, 4), 0xffff0000u | (uint32_t)(ACPI_PM1_CNT_SCI_EN | ACPI_PM1_CNT_BM_RLD |
 						   SHIFTIN(3, ACPI_PM1_CNT_SLP_TYP)),
 	      "a dword read at 0x604: PM1_CNT, then undecoded");
+	out(0x603, 1, 0x02);
+	out(0x602, 2, 0x0001);
+	DT_EQ(in(0x604, 2) & ACPI_PM1_CNT_BM_RLD, ACPI_PM1_CNT_BM_RLD,
+	      "writes to PM1_EN leave PM1_CNT alone");
+	out(0x602, 2, 0);
 	out(0x604, 2, 0xc1f8);
 	DT_EQ(in(0x604, 2), ACPI_PM1_CNT_SCI_EN, "reserved bits read 0");
 	DT_EQ(poweroffs + (in(0x600, 2) & ACPI_PM1_STS_WAK), 0, "no sleep without SLP_EN");
@@ -276,6 +293,39 @@ static void test_sleep(void)
 	      vmm_log_last);
 }
 
+static void nop_expire(void *dev, uint64_t now)
+{
+	(void)dev;
+	(void)now;
+}
+
+static void nop_io(void *dev, uint16_t port, bool write, unsigned size, uint32_t *val)
+{
+	(void)dev;
+	(void)port;
+	(void)write;
+	(void)size;
+	(void)val;
+}
+
+static void test_attach_failures(void)
+{
+	static struct vtimer t[VCLOCK_MAX_TIMERS];
+	struct irq_line none = { 0 };
+
+	dt_clock_init(&clk);
+	bus_init(&bus);
+	for (unsigned i = 0; i < VCLOCK_MAX_TIMERS; i++)
+		vclock_add_timer(&clk.vc, &t[i], "filler", nop_expire, NULL);
+	acpi_pm_init(&pm, &clk.vc, none, NULL, NULL);
+	DT_EQ(acpi_pm_attach(&pm, &bus), -1, "attach fails when the clock is full");
+
+	dt_clock_init(&clk);
+	bus_add_pio(&bus, 0x60b, 1, 0, "squatter", nop_io, NULL, NULL);
+	acpi_pm_init(&pm, &clk.vc, none, NULL, NULL);
+	DT_EQ(acpi_pm_attach(&pm, &bus), -1, "attach fails when a port is taken");
+}
+
 int main(void)
 {
 	test_reset_state();
@@ -284,5 +334,6 @@ int main(void)
 	test_tmr_sts_and_sci();
 	test_enable_control();
 	test_sleep();
+	test_attach_failures();
 	return ut_done();
 }

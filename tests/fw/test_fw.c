@@ -302,6 +302,9 @@ static void check_disjoint(const struct found *f, const char *cn)
 		}
 	}
 	EQ(overlaps, 0, "%s: no two tables overlap", cn);
+	for (unsigned i = 1; i < ARRAY_SIZE(t); i++)
+		overlaps += (f->gpa + (size_t)(t[i] - buf)) % 8 != 0;
+	EQ(overlaps, 0, "%s: every table on an 8-byte boundary", cn);
 }
 
 static void machine_of(const struct case_acpi *c, struct fw_machine *m)
@@ -354,6 +357,8 @@ static void test_acpi_case(const struct case_acpi *c)
 			      r == 0;
 		}
 		EQ(ok, f.used, "%s: every buffer below %zu bytes refused", c->name, f.used);
+		EQ(acpi_build(buf, c->gpa, f.used, &m, &rsdp), (int)f.used,
+		   "%s: a buffer of exactly %zu bytes is enough", c->name, f.used);
 	}
 }
 
@@ -382,6 +387,15 @@ static const char *const bad_names[] = {
 	"I/O APIC ID 0xff", "LAPIC at 0", "I/O APIC at 0", "PM1a_EVT at port 0",
 	"PM1a_CNT at port 0", "PM_TMR at port 0", "SCI on IRQ 0", "SCI on IRQ 2",
 	"SCI on IRQ 16", "S5 sleep type 8",
+};
+
+/* What the log says for each (a part of the message). */
+static const char *const bad_logs[] = {
+	"0 vCPUs", "256 vCPUs", "0x1 is taken", "0xff is the broadcast ID",
+	"I/O APIC ID 0xff", "an APIC at address 0", "an APIC at address 0",
+	"PM register block at port 0", "PM register block at port 0",
+	"PM register block at port 0", "SCI not on ISA IRQ", "SCI not on ISA IRQ",
+	"SCI not on ISA IRQ", "S5 sleep type above 7",
 };
 
 /* Break m in the way bad_names[i] says. */
@@ -418,8 +432,9 @@ static void test_invalid(void)
 		break_machine(&m, i);
 		logs = vmm_log_count;
 		memset(buf, FILL, 16);
-		ut_ok(fw_machine_check(&m) == -1 && vmm_log_count == logs + 1, "refused", "%s",
-		      bad_names[i]);
+		ut_ok(fw_machine_check(&m) == -1 && vmm_log_count == logs + 1 &&
+		      strstr(vmm_log_last, bad_logs[i]) != NULL, "refused, and the log says why",
+		      "%s: %s", bad_names[i], vmm_log_last);
 		ut_ok(acpi_build(buf, 0xe0000, BUF_SIZE, &m, &r) == -1 &&
 		      mptable_build(buf, 0xf0000, BUF_SIZE, &m, &r) == -1 && buf[0] == FILL && r == 0,
 		      "both builders refuse", "%s", bad_names[i]);
@@ -434,6 +449,22 @@ static void test_invalid(void)
 	EQ(mptable_build(buf, 0xffffff80ULL, BUF_SIZE, &m, &r), -1,
 	   "MP table crossing 4 GiB refused");
 	ut_ok(r == 0, "no address handed out for a refused build", NULL);
+
+	/* Tables that end exactly at 4 GiB are fine, 64 bytes higher they are not. */
+	{
+		int n = acpi_build(buf, 0xe0000, BUF_SIZE, &m, &r);
+		gpa_t top = 0x100000000ULL - (gpa_t)n;  /* 64-aligned: the same layout */
+
+		EQ(acpi_build(buf, top, BUF_SIZE, &m, &r), n, "ACPI ending at 4 GiB accepted");
+		EQ(acpi_build(buf, top + 64, BUF_SIZE, &m, &r), -1, "64 bytes higher refused");
+		fw_machine_pc(&m, 3);           /* 16 + 44 + 3 * 20 + 152 = 272 bytes */
+		n = mptable_build(buf, 0xf0000, BUF_SIZE, &m, &r);
+		EQ(n, 272, "MP table of 3 vCPUs: 272 bytes");
+		EQ(mptable_build(buf, 0x100000000ULL - 272, BUF_SIZE, &m, &r), 272,
+		   "MP table ending at 4 GiB accepted");
+		EQ(mptable_build(buf, 0x100000000ULL - 256, BUF_SIZE, &m, &r), -1,
+		   "16 bytes higher refused");
+	}
 }
 
 static void test_defaults(void)
@@ -559,6 +590,8 @@ static void test_mptable_case(const char *cn, gpa_t gpa, unsigned ncpus, const u
 		refused += mptable_build(buf, gpa, size, &m, &r) == -1 && buf[0] == FILL && r == 0;
 	}
 	EQ(refused, used, "%s: every buffer below %d bytes refused", cn, used);
+	EQ(mptable_build(buf, gpa, (size_t)used, &m, &fp), used,
+	   "%s: a buffer of exactly %d bytes is enough", cn, used);
 }
 
 static void test_mptable(void)
