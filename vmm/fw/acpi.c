@@ -356,7 +356,7 @@ static void acpi_fix_checksum(uint8_t *p, size_t n, size_t at)
 static void acpi_header(struct acpi_header *h, const char sig[4], uint32_t len, uint8_t rev)
 {
 	memset(h, 0, sizeof(*h));
-	memcpy(h->signature, sig, 4);
+	memcpy(h->signature, sig, sizeof(h->signature));
 	h->length = len;
 	h->revision = rev;
 	memcpy(h->oem_id, ACPI_OEM_ID, sizeof(h->oem_id));
@@ -503,7 +503,7 @@ static void acpi_put_facs(uint8_t *buf, const struct acpi_layout *l)
 	struct acpi_facs f;
 
 	memset(&f, 0, sizeof(f));
-	memcpy(f.signature, "FACS", 4);
+	memcpy(f.signature, "FACS", sizeof(f.signature));
 	f.length = sizeof(f);
 	f.version = ACPI_FACS_VERSION;
 	memcpy(buf + l->facs, &f, sizeof(f));

@@ -196,7 +196,7 @@ int mptable_build(uint8_t *buf, gpa_t gpa, size_t size, const struct fw_machine 
 	mptable_put_entries(buf, &off, m);
 
 	memset(&h, 0, sizeof(h));
-	memcpy(h.signature, "PCMP", 4);
+	memcpy(h.signature, "PCMP", sizeof(h.signature));
 	h.base_length = (uint16_t)(end - cfg_off);
 	h.spec_rev = MPTABLE_SPEC_REV;
 	memcpy(h.oem_id, MPTABLE_OEM_ID, sizeof(h.oem_id));
@@ -208,7 +208,7 @@ int mptable_build(uint8_t *buf, gpa_t gpa, size_t size, const struct fw_machine 
 		(uint8_t)(0 - mptable_sum(buf + cfg_off, h.base_length));
 
 	memset(&fps, 0, sizeof(fps));
-	memcpy(fps.signature, "_MP_", 4);
+	memcpy(fps.signature, "_MP_", sizeof(fps.signature));
 	fps.config_table = (uint32_t)(gpa + cfg_off);
 	fps.length = sizeof(fps) / 16;
 	fps.spec_rev = MPTABLE_SPEC_REV;
