@@ -102,8 +102,8 @@ static const uint8_t *check_sdt(const struct found *f, uint64_t g, const char *s
 	EQ(sum(t, len), 0, "%s %s: checksum", cn, sig);
 	EQ(rd8(t, 8), rev, "%s %s: revision", cn, sig);
 	ut_ok(memcmp(t + 10, "SVMHV ", 6) == 0 && memcmp(t + 16, "SVMHVPC ", 8) == 0 &&
-	      memcmp(t + 28, "SVMH", 4) == 0, "OEM ID, OEM table ID, creator ID", "%s %s", cn,
-	      sig);
+	      memcmp(t + 28, "SVMH", 4) == 0 && rd32(t, 24) == 1 && rd32(t, 32) == 1,
+	      "OEM ID, OEM table ID, creator ID, OEM and creator revision 1", "%s %s", cn, sig);
 	return t;
 }
 
