@@ -12,8 +12,9 @@ set -e
 # boots with legacy BIOS and with UEFI (./run --iso for real machines).
 RUN_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools meson ninja-build gcc binutils python3 git"
 # Test-only dependencies used by tests/ (Zydis oracle, clang + libFuzzer,
-# OVMF: UEFI firmware for QEMU, tests/qemu/test_uefi.py).
-TEST_PKGS="libzydis-dev clang libclang-rt-14-dev ovmf"
+# OVMF: UEFI firmware for QEMU, tests/qemu/test_uefi.py; acpica-tools:
+# iasl and acpiexec check the ACPI tables, tests/fw/test_iasl.py).
+TEST_PKGS="libzydis-dev clang libclang-rt-14-dev ovmf acpica-tools"
 
 case "${1:-run}" in
 run)  want="$RUN_PKGS" ;;
