@@ -9,6 +9,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "status.h"
+#include "x86_guestmem.h"
 
 bool exit_assist_finish(struct vm *vm, struct svm_vcpu *vcpu, struct x86_state *st,
 			const struct x86_assist_result *res, const char *what)
@@ -57,7 +58,9 @@ bool exit_assist_finish(struct vm *vm, struct svm_vcpu *vcpu, struct x86_state *
 
 /*
  * Nested page fault. RAM is mapped read/write/execute, so a fault there
- * is our bug. Anything else is a device, or nothing (reads all-ones),
+ * is our bug; a write to ROM is emulated, and the write dropped (the
+ * Mem Assist writes nothing to a read-only range). Anything else is a
+ * device, or nothing (reads all-ones),
  * unless it lies beyond the guest's physical-address width: no guest
  * page table can produce such an address, so it is reported and the run
  * ends.
@@ -66,12 +69,14 @@ bool exit_npf(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	const struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
 	gpa_t gpa = c->exitinfo2;
+	const struct x86_memrange *r = x86_memmap_find(&vm->vmm.mem, gpa);
 	struct x86_assist_result res;
 	struct x86_state st;
 	const uint8_t *bytes = NULL;
 	size_t n = 0;
 
-	if (vm_gpa_to_hva(vm, gpa, 1) != NULL) {
+	/* RAM is mapped read/write/execute; ROM read/execute (a write exits). */
+	if (r != NULL && ((r->prot & X86_PROT_WRITE) || !(c->exitinfo1 & VMCB_NPF_RW))) {
 		log_printf(LOG_ERR, "vm: nested page fault on RAM GPA 0x%llx (error 0x%llx)\n",
 			   (unsigned long long)gpa, (unsigned long long)c->exitinfo1);
 		vmcb_dump(vcpu->vmcb);

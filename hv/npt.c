@@ -32,8 +32,8 @@ static inline unsigned npt_index(gpa_t gpa, int level)
 
 /* Flags of a non-leaf entry: everything allowed, the leaf decides. */
 #define NPT_TABLE_FLAGS (NPT_PTE_P | NPT_PTE_RW | NPT_PTE_US)
-/* Flags of a RAM leaf: read, write, execute, user (15.25.5). */
-#define NPT_LEAF_FLAGS  (NPT_PTE_P | NPT_PTE_RW | NPT_PTE_US)
+/* Flags of a leaf: read, execute, user (15.25.5); RW added for RAM. */
+#define NPT_LEAF_FLAGS  (NPT_PTE_P | NPT_PTE_US)
 
 static uint64_t *npt_table(hpa_t pa)
 {
@@ -79,7 +79,7 @@ static uint64_t *npt_walk_alloc(struct npt *npt, gpa_t gpa, int level)
 	return table;
 }
 
-int npt_map(struct npt *npt, gpa_t gpa, hpa_t hpa, uint64_t size)
+int npt_map(struct npt *npt, gpa_t gpa, hpa_t hpa, uint64_t size, bool write)
 {
 	ASSERT((gpa & PAGE_MASK) == 0 && (hpa & PAGE_MASK) == 0 && (size & PAGE_MASK) == 0);
 	ASSERT(gpa + size <= NPT_GPA_LIMIT && gpa + size >= gpa);
@@ -97,7 +97,7 @@ int npt_map(struct npt *npt, gpa_t gpa, hpa_t hpa, uint64_t size)
 		pte = &table[npt_index(gpa, level)];
 		if (*pte & NPT_PTE_P)
 			goto error;
-		*pte = hpa | NPT_LEAF_FLAGS | (large ? NPT_PTE_PS : 0);
+		*pte = hpa | NPT_LEAF_FLAGS | (write ? NPT_PTE_RW : 0) | (large ? NPT_PTE_PS : 0);
 		if (large)
 			npt->mapped_2m++;
 		else

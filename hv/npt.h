@@ -45,13 +45,15 @@ struct npt {
 int npt_init(struct npt *npt);
 
 /*
- * Map [gpa, gpa + size) to [hpa, hpa + size), read/write/execute, using
+ * Map [gpa, gpa + size) to [hpa, hpa + size), readable and executable,
+ * writable if write (a read-only mapping makes guest writes exit with
+ * #NPF, so the hypervisor can drop them: ROM), using
  * 2 MiB pages wherever gpa, hpa and the remaining size allow and 4 KiB
  * pages elsewhere. gpa, hpa and size must be 4 KiB-aligned (hv bug
  * otherwise). Returns 0, or -1 if a table page cannot be allocated or the
  * range overlaps an existing mapping.
  */
-int npt_map(struct npt *npt, gpa_t gpa, hpa_t hpa, uint64_t size);
+int npt_map(struct npt *npt, gpa_t gpa, hpa_t hpa, uint64_t size, bool write);
 
 /*
  * Translate gpa. Returns true and sets *hpa (and *page_size if non-NULL)

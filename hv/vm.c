@@ -167,7 +167,7 @@ int vm_main(void)
 	vm->maxphyaddr = (uint8_t)(cpuid[0] & 0xff);
 	if (vm_host_init(vm) != 0 || vm_mem_init(vm) != 0)
 		return HV_STATUS_BAD_CONFIG;
-	if (guest_load(vm, &img, module, 0, &bs) != 0)
+	if (guest_load(vm, &img, module, vm->rsdp, &bs) != 0)
 		return HV_STATUS_BAD_CONFIG;
 	if (svm_vcpu_init(&vm->vcpu, vm->npt.root) != 0)
 		return HV_STATUS_BAD_CONFIG;

@@ -24,6 +24,8 @@
 #define VM_MEM_MIN       (2ULL << 20)     /* room for the low 640 KiB and a little high RAM */
 #define VM_MEM_MAX       0xc0000000ULL    /* RAM ends below the 3-4 GiB MMIO hole */
 #define VM_CONSOLE_LINE  256              /* guest console line buffer */
+#define VM_ROM_BASE      0xc0000ULL       /* option ROM space, then the BIOS area */
+#define VM_BIOS_BASE     0xe0000ULL       /* firmware tables (vmm_firmware) */
 /* A partial console line is printed after this long without a newline. */
 #define VM_CONSOLE_FLUSH_NS  (20ULL * 1000000)
 /* The host looks at the vCPU at least this often, even with no deadline. */
@@ -40,6 +42,7 @@ struct vm {
 	uint8_t *ram;
 	struct npt npt;
 	uint8_t maxphyaddr;             /* the guest's physical-address width */
+	gpa_t rsdp;                     /* ACPI RSDP in the BIOS area */
 
 	/* The machine and its vCPU. */
 	struct vmm vmm;

@@ -4,6 +4,8 @@
  * queries.
  */
 #include "vmm.h"
+#include "acpi.h"
+#include "mptable.h"
 #include "x86_guestmem.h"
 
 /* ---------------------------------------------------------------------- */
@@ -91,6 +93,13 @@ static void vmm_debug_exit(void *ctx, uint32_t value)
 	struct vmm *vmm = ctx;
 
 	vmm->host->stop(vmm->host_ctx, VMM_STOP_DEBUG_EXIT, value, "isa-debug-exit");
+}
+
+static void vmm_poweroff(void *ctx)
+{
+	struct vmm *vmm = ctx;
+
+	vmm->host->stop(vmm->host_ctx, VMM_STOP_POWEROFF, 0, "ACPI S5");
 }
 
 static void vmm_reset(void *ctx, const char *why)
@@ -357,6 +366,7 @@ int vmm_init(struct vmm *vmm, const struct vmm_config *cfg, const struct vmm_hos
 	i8042_init(&vmm->kbc, vmm_reset, vmm);
 	pc_sysctl_init(&vmm->sysctl, vmm_reset, vmm);
 	debug_exit_init(&vmm->dbgexit, vmm_debug_exit, vmm);
+	acpi_pm_init(&vmm->pm, &vmm->clock, vmm_isa_line(vmm, VMM_SCI_IRQ), vmm_poweroff, vmm);
 
 	rc |= i8259_attach(&vmm->pic, &vmm->bus);
 	rc |= i8254_attach(&vmm->pit, &vmm->bus);
@@ -368,6 +378,7 @@ int vmm_init(struct vmm *vmm, const struct vmm_config *cfg, const struct vmm_hos
 	rc |= i8042_attach(&vmm->kbc, &vmm->bus);
 	rc |= pc_sysctl_attach(&vmm->sysctl, &vmm->bus);
 	rc |= debug_exit_attach(&vmm->dbgexit, &vmm->bus);
+	rc |= acpi_pm_attach(&vmm->pm, &vmm->bus);
 	if (rc != 0) {
 		vmm_log(VMM_LOG_ERR, "vmm: cannot register the devices (bus or clock table full)\n");
 		return -1;
@@ -390,5 +401,24 @@ int vmm_add_ram(struct vmm *vmm, gpa_t gpa, uint64_t size, uint8_t *hva, unsigne
 		memcpy(m->ranges, vmm->mem.ranges, sizeof(m->ranges));
 		m->nranges = vmm->mem.nranges;
 	}
+	return 0;
+}
+
+int vmm_firmware(struct vmm *vmm, uint8_t *bios, gpa_t gpa, size_t size, gpa_t *rsdp)
+{
+	struct fw_machine m;
+	gpa_t mpfp;
+
+	if (size < 2 * VMM_FW_MP_OFFSET) {
+		vmm_log(VMM_LOG_ERR, "vmm: BIOS area of %zu bytes too small for the tables\n", size);
+		return -1;
+	}
+	fw_machine_pc(&m, vmm->nvcpus);
+	if (acpi_build(bios, gpa, VMM_FW_MP_OFFSET, &m, rsdp) < 0 ||
+	    mptable_build(bios + VMM_FW_MP_OFFSET, gpa + VMM_FW_MP_OFFSET,
+			  size - VMM_FW_MP_OFFSET, &m, &mpfp) < 0)
+		return -1;
+	vmm_log(VMM_LOG_INFO, "vmm: ACPI RSDP at 0x%llx, MP floating pointer at 0x%llx\n",
+		(unsigned long long)*rsdp, (unsigned long long)mpfp);
 	return 0;
 }

@@ -21,6 +21,7 @@
  *          0xe0-0xeb 0x2000-0x2017         pc-testdev            (dev/pc_testdev.c)
  *          0xf4                            isa-debug-exit        (dev/debug_exit.c)
  *          0x510-0x511                     fw_cfg                (dev/fw_cfg.c)
+ *          0x600-0x60b                     ACPI PM1a, PM timer, SCI = IRQ 9 (dev/acpi_pm.c)
  *   MMIO   0xfec00000                      IOAPIC, 24 pins       (dev/ioapic.c)
  *          0xfee00000                      LAPIC of each vCPU    (dev/lapic.c)
  *          0xff000000-0xff00ffff           pc-testdev buffer
@@ -35,6 +36,7 @@
 #ifndef VMM_H
 #define VMM_H
 
+#include "acpi_pm.h"
 #include "bus.h"
 #include "debug_exit.h"
 #include "fw_cfg.h"
@@ -54,13 +56,15 @@
 #define VMM_MAX_VCPUS        1
 #define VMM_COM1_BASE        0x3f8
 #define VMM_COM1_IRQ         4
+#define VMM_SCI_IRQ          9          /* the ACPI SCI (MADT override: level) */
+#define VMM_FW_MP_OFFSET     0x10000    /* MP table: 64 KiB into the BIOS area */
 #define VMM_UNCLAIMED_LOGGED 32        /* MMIO pages whose first access is logged */
 
 /* Why a device asks to end the run. */
 enum vmm_stop {
 	VMM_STOP_DEBUG_EXIT,    /* isa-debug-exit: value is what the guest wrote */
 	VMM_STOP_RESET,         /* 0xcf9, 0x92, 8042: the guest reset the machine */
-	VMM_STOP_POWEROFF,      /* ACPI S5 */
+	VMM_STOP_POWEROFF,      /* ACPI S5 (PM1a control) */
 };
 
 struct vmm_host_ops {
@@ -110,6 +114,7 @@ struct vmm {
 	struct i8042 kbc;
 	struct pc_sysctl sysctl;
 	struct debug_exit dbgexit;
+	struct acpi_pm pm;
 	struct vmm_vcpu vcpu[VMM_MAX_VCPUS];
 	unsigned nvcpus;
 	const struct vmm_host_ops *host;
@@ -132,6 +137,14 @@ int vmm_init(struct vmm *vmm, const struct vmm_config *cfg, const struct vmm_hos
  * Only before the first exit is handled. Returns 0 or -1.
  */
 int vmm_add_ram(struct vmm *vmm, gpa_t gpa, uint64_t size, uint8_t *hva, unsigned prot);
+
+/*
+ * The firmware tables of this machine (vmm/fw/: ACPI at the start of
+ * bios, the MP table 64 KiB in) into the BIOS area the guest sees at
+ * gpa (0xe0000, size 128 KiB). Sets *rsdp. Returns 0, or -1 after
+ * logging why (a monitor bug).
+ */
+int vmm_firmware(struct vmm *vmm, uint8_t *bios, gpa_t gpa, size_t size, gpa_t *rsdp);
 
 /* ---------------------------------------------------------------------- */
 /* Exits: each returns the assist status (x86_assist.h) in res->status. */
