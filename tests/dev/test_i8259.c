@@ -227,6 +227,11 @@ static const struct tcase cases[] = {
 		{ PULSE, 6 }, { PULSE, 7 }, { PULSE, 0 }, { ACK, 0x37 }, EOI(M), { ACK, 0x30 }, EOI(M),
 		{ ACK, 0x36 },
 		{ END } } },
+	{ "rotate on specific EOI of IR3: IR4 highest", {
+		{ SETUP }, { PULSE, 3 }, { ACK, 0x33 }, { OUT, M, 0xe3 },
+		{ PULSE, 0 }, { PULSE, 3 }, { PULSE, 4 }, { ACK, 0x34 }, EOI(M), { ACK, 0x30 }, EOI(M),
+		{ ACK, 0x33 },
+		{ END } } },
 	{ "OCW2 no-operation (010) changes nothing", {
 		{ SETUP }, { PULSE, 3 }, { ACK, 0x33 }, { OUT, M, 0x40 }, { OUT, M, 0x47 },
 		RD_ISR(M), { IN, M, 0x08 },
@@ -269,6 +274,11 @@ static const struct tcase cases[] = {
 		RD_ISR(S), { IN, S, 0x12 }, RD_ISR(M), { IN, M, 0x04 },
 		{ PULSE, 3 }, { INT, 0 },                       /* lower master inputs still wait */
 		{ PULSE, 1 }, { INT, 1 }, { ACK, 0x31 },
+		{ END } } },
+	{ "special fully nested: an ordinary master input still blocks itself", {
+		{ OUT, M, 0x11 }, { OUT, MD, 0x30 }, { OUT, MD, 0x04 }, { OUT, MD, 0x11 },
+		{ OUT, MD, 0x00 }, { PULSE, 3 }, { ACK, 0x33 }, { PULSE, 3 }, { INT, 0 },
+		EOI(M), { INT, 1 },
 		{ END } } },
 	{ "ISA line 2 is the cascade: driving it does nothing", {
 		{ SETUP }, { PULSE, 2 }, { HI, 2 }, { INT, 0 }, { IN, M, 0x00 },

@@ -203,7 +203,7 @@ static void test_formats(void)
 	}
 }
 
-/* Day 31 in each month of 2023 (and February in leap and century years): clamped to the last day. */
+/* Day 39 in each month of 2023 (and February in leap and century years): clamped to the last day. */
 static const struct {
 	uint8_t year, cent, mon, last;
 } lastday[] = {
@@ -224,9 +224,9 @@ static void test_month_clamp(void)
 		wr(0x09, lastday[i].year);
 		wr(0x32, lastday[i].cent);
 		wr(0x08, lastday[i].mon);
-		wr(0x07, 0x31);
+		wr(0x07, 0x39);
 		wr(0x0b, 0x02);
-		snprintf(name, sizeof(name), "clamp: day 31 of %02x%02x-%02x", lastday[i].cent, lastday[i].year,
+		snprintf(name, sizeof(name), "clamp: day 39 of %02x%02x-%02x", lastday[i].cent, lastday[i].year,
 			 lastday[i].mon);
 		DT_EQ(rd(0x07), lastday[i].last, name);
 	}

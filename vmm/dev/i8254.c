@@ -485,7 +485,7 @@ static void i8254_set_gate(struct i8254_counter *c, bool gate, uint64_t t)
 	}
 }
 
-/* Counter latch command (or the count half of read-back); a second one before the read is ignored. */
+/* Counter latch command (or read-back's count half); ignored while a latch waits to be read. */
 static void i8254_latch_count(struct i8254_counter *c, uint64_t t)
 {
 	if (c->latch_bytes != 0)

@@ -121,7 +121,7 @@ static int i8259_request(const struct i8259_chip *c, uint8_t cascade)
 	return -1;
 }
 
-/* Input irq of chip c goes to level: an edge-triggered input latches a rising edge, a level one follows. */
+/* Input irq of chip c goes to level: edge inputs latch a rising edge, level inputs follow. */
 static void i8259_chip_line(struct i8259_chip *c, unsigned irq, bool level)
 {
 	uint8_t m = (uint8_t)BIT(irq);

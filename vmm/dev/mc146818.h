@@ -60,7 +60,11 @@ int mc146818_attach(struct mc146818 *rtc, struct bus *bus);
 /* Port 0x70 bit 7: NMIs to the CPU are masked. Takes the lock. */
 bool mc146818_nmi_masked(struct mc146818 *rtc);
 
-/* Set a CMOS RAM byte (0x0e-0x7f), e.g. the memory sizes firmware leaves there. */
+/*
+ * Set a CMOS RAM byte (0x0e-0x7f), e.g. the memory sizes firmware leaves
+ * there; 0x32 is the century, which the running clock derives from the
+ * time. Takes the lock.
+ */
 void mc146818_set_cmos(struct mc146818 *rtc, unsigned idx, uint8_t val);
 
 #endif /* MC146818_H */
