@@ -19,12 +19,18 @@ EXIT_NO_STATUS = 102  # QEMU exited without a status (reset, power-off)
 EXIT_TIMEOUT = 103    # --timeout expired, QEMU killed
 EXIT_USAGE = 104      # bad ./run options
 
+GUEST_MEM_DEFAULT = 128    # MiB of guest RAM (the hypervisor's mem= default)
+# What the host needs besides the guest's RAM: the hypervisor, its page
+# tables, firmware reservations, and the modules GRUB copies into RAM.
+HOST_OVERHEAD_MIB = 96
+
 HELP_EPILOG = """\
 exit status:
   0..99   the status the hypervisor reported through isa-debug-exit
           (0 = clean; 1-31 = a guest's own status; 32 panic, 33 guest
           triple fault, 34 guest bad GPA, 35 guest error, 36 no SVM,
-          37 bad configuration: see hv/status.h)
+          37 bad configuration or guest image, 38 watchdog, 39 the guest
+          reset the machine: see hv/status.h)
   100     set-up, configure, build or ISO creation failed
   101     QEMU could not start or failed
   102     QEMU exited without a status: the machine reset or powered off
@@ -37,9 +43,13 @@ quits QEMU, Ctrl-A C switches to the QEMU monitor. A copy of the output is
 kept in BUILD/last-run.log.
 
 examples:
-  ./run                                   boot, print the boot summary, exit 0
+  ./run                                   boot the built-in demo guest, exit 0
   ./run --hv-args "loglevel=debug"        more logging
-  ./run --mem 2048 --timeout 60
+  ./run --mem 256 --timeout 60            256 MiB of guest RAM
+  ./run --guest /boot/vmlinuz-6.1.0-57-cloud-amd64 --initrd initrd.cpio \
+        --append "console=ttyS0"          a Linux kernel, as with qemu -kernel
+  ./run --guest mbkernel.elf --initrd "mod1 args,mod2" --append "args"
+                                          a multiboot kernel and its modules
   ./run --module build/guestlib/demo.bin "guest"   add a multiboot2 module
   ./run --firmware uefi                   boot the same ISO under UEFI (OVMF)
   ./run --iso svmhv.iso                   only build the ISO (e.g. for a USB stick)
@@ -65,8 +75,17 @@ def parse_args(argv):
         'make a GRUB ISO and boot it in qemu-system-x86_64 -cpu max,+svm '
         '(KVM only when the host can nest SVM, TCG otherwise).'),
         epilog=HELP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--mem', type=int, default=512, metavar='MiB',
-                   help='RAM of the QEMU machine, -m (default 512)')
+    p.add_argument('--mem', type=int, default=GUEST_MEM_DEFAULT, metavar='MiB',
+                   help='RAM of the guest, as qemu -m (default %d); the QEMU machine gets it '
+                   'plus what the hypervisor and the modules need' % GUEST_MEM_DEFAULT)
+    p.add_argument('--guest', metavar='FILE',
+                   help='the guest kernel (Linux bzImage, multiboot kernel or raw binary), '
+                   'as qemu -kernel')
+    p.add_argument('--initrd', metavar='FILE[,FILE...]',
+                   help='Linux: initrds, concatenated; multiboot: modules, each "path[ args]"; '
+                   'as qemu -initrd')
+    p.add_argument('--append', metavar='"CMDLINE"',
+                   help='the guest command line, as qemu -append')
     p.add_argument('--hv-args', default='', metavar='"..."',
                    help='hypervisor command line (e.g. "loglevel=debug")')
     p.add_argument('--module', nargs=2, action='append', default=[],
@@ -113,7 +132,7 @@ def boot(args, iso):
         except (OSError, RuntimeError) as e:
             sys.stderr.write('run: %s\n' % e)
             return EXIT_SETUP
-    argv = hvqemu.qemu_argv(iso, args.mem, args.accel, 'mon:stdio',
+    argv = hvqemu.qemu_argv(iso, args.qemu_mem, args.accel, 'mon:stdio',
                             firmware=args.firmware, uefi_vars=nvram)
     sys.stderr.write('run: %s\n' % ' '.join(argv))
     logpath = os.path.join(args.build_dir, 'last-run.log')
@@ -166,15 +185,57 @@ def boot(args, iso):
     return EXIT_QEMU_ERROR
 
 
+class UsageError(Exception):
+    pass
+
+
+def guest_modules(args):
+    """The Multiboot2 modules for --guest/--initrd/--append or --module, checked
+    before anything is built or booted. Raises UsageError."""
+    if args.guest is None:
+        if args.initrd is not None or args.append is not None:
+            raise UsageError('--initrd and --append need --guest')
+        mods = [(path, margs) for path, margs in args.module]
+    else:
+        if args.module:
+            raise UsageError('--module and --guest do not go together: the kernel given with '
+                             '--guest is the first module, its files come with --initrd')
+        mods = [(args.guest, args.append or '')]
+        for item in (args.initrd or '').split(','):
+            item = item.strip()
+            if not item:
+                if args.initrd is not None and not args.initrd.strip():
+                    raise UsageError('--initrd is empty')
+                continue
+            path, _, margs = item.partition(' ')
+            mods.append((path, margs.strip()))
+    for path, margs in mods:
+        if not os.path.isfile(path):
+            raise UsageError('%s: no such file' % path)
+        if not os.access(path, os.R_OK):
+            raise UsageError('%s: not readable' % path)
+        if '\n' in margs or '"' in margs:
+            raise UsageError('%s: a command line may not contain newlines or double quotes '
+                             '(GRUB\'s module2 line takes them literally)' % path)
+    if args.mem < 2 or args.mem > 3072:
+        raise UsageError('--mem %d: the guest gets 2 to 3072 MiB' % args.mem)
+    if 'mem=' in args.hv_args.split() or any(w.startswith('mem=') for w in args.hv_args.split()):
+        raise UsageError('--hv-args has mem=: use --mem for the guest\'s RAM')
+    return mods
+
+
 def main(argv):
     args = parse_args(argv)
     args.build_dir = os.path.abspath(args.build_dir)
+    try:
+        mods = guest_modules(args)
+    except UsageError as e:
+        sys.stderr.write('run: %s\n' % e)
+        return EXIT_USAGE
+    args.hv_args = ('mem=%dM %s' % (args.mem, args.hv_args)).strip()
+    module_mib = sum(os.path.getsize(p) for p, _ in mods) // (1 << 20) + 1
+    args.qemu_mem = args.mem + module_mib + HOST_OVERHEAD_MIB
     hv_elf = build(args)
-    mods = [(path, margs) for path, margs in args.module]
-    for path, _ in mods:
-        if not os.path.isfile(path):
-            sys.stderr.write('run: module %s: no such file\n' % path)
-            return EXIT_USAGE
     iso = os.path.abspath(args.iso) if args.iso else os.path.join(args.build_dir, 'svmhv.iso')
     try:
         hvqemu.make_iso(hv_elf, iso, args.hv_args, mods, require_uefi=True)
