@@ -154,7 +154,8 @@ int guest_load(struct vm *vm, const struct guest_image *img, int module, uint64_
 	in.rsdp = rsdp;
 	loader_mem_init(&mem, &vm->vmm.mem, vm->ram_top);
 	if (loader_load(&in, &mem, bs, &res, &err) != 0) {
-		log_printf(LOG_ERR, "vm: cannot load the guest: %s\n", err.msg);
+		log_printf(LOG_ERR, "vm: cannot load the guest: %s [%s]\n", err.msg,
+			   loader_error_name(err.code));
 		return -1;
 	}
 	if (res.format == LOADER_FMT_RAW) {

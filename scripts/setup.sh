@@ -14,7 +14,7 @@ RUN_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mto
 # Test-only dependencies used by tests/ (Zydis oracle, clang + libFuzzer,
 # OVMF: UEFI firmware for QEMU, tests/qemu/test_uefi.py; acpica-tools:
 # iasl and acpiexec check the ACPI tables, tests/fw/test_iasl.py).
-TEST_PKGS="libzydis-dev clang libclang-rt-14-dev ovmf acpica-tools"
+TEST_PKGS="libzydis-dev clang libclang-rt-14-dev ovmf acpica-tools busybox-static linux-image-cloud-amd64"
 
 case "${1:-run}" in
 run)  want="$RUN_PKGS" ;;

@@ -55,6 +55,23 @@ const char *loader_format_name(enum loader_format f)
 	}
 }
 
+const char *loader_error_name(enum loader_errcode code)
+{
+	switch (code) {
+	case LOADER_OK:            return "ok";
+	case LOADER_E_ARGS:        return "bad call";
+	case LOADER_E_EMPTY:       return "empty";
+	case LOADER_E_FORMAT:      return "unknown format";
+	case LOADER_E_TRUNCATED:   return "truncated";
+	case LOADER_E_HEADER:      return "bad header";
+	case LOADER_E_UNSUPPORTED: return "unsupported";
+	case LOADER_E_NOFIT:       return "does not fit";
+	case LOADER_E_CMDLINE:     return "command line";
+	case LOADER_E_MODULE:      return "modules";
+	default:                   return "error";
+	}
+}
+
 /* ------------------------------------------------------------------------ */
 /* Messages: a tiny formatter into err->msg (vmm/ has no snprintf). */
 

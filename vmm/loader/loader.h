@@ -160,6 +160,9 @@ enum loader_format loader_detect(const uint8_t *data, size_t size);
 /* "Linux bzImage", "multiboot", "raw binary", "invalid". */
 const char *loader_format_name(enum loader_format f);
 
+/* The kind of a failure in a word or two ("truncated", "does not fit"). */
+const char *loader_error_name(enum loader_errcode code);
+
 /*
  * loader_load - validate in->kernel and its modules, place them in the
  * guest memory of mem, write them and the boot structures, and fill *out
