@@ -74,8 +74,9 @@ int gl_lapic_enable(bool x2)
 	gl_lapic_write(GL_LAPIC_SVR, GL_LAPIC_SVR_ENABLE | 0xff);
 	gl_lapic_write(GL_LAPIC_TPR, 0);
 	gl_lapic_write(GL_LAPIC_LVT_TIMER, GL_LAPIC_MASKED);
-	gl_lapic_write(GL_LAPIC_LVT_LINT0, GL_LAPIC_MASKED);
-	gl_lapic_write(GL_LAPIC_LVT_LINT1, GL_LAPIC_MASKED);
+	/* The PC's virtual wire (MP spec 3.6.2.2): the 8259 on LINT0, NMI on LINT1. */
+	gl_lapic_write(GL_LAPIC_LVT_LINT0, SHIFTIN(GL_LAPIC_DM_EXTINT, GL_LAPIC_DM));
+	gl_lapic_write(GL_LAPIC_LVT_LINT1, SHIFTIN(GL_LAPIC_DM_NMI, GL_LAPIC_DM));
 	gl_lapic_write(GL_LAPIC_LVT_ERROR, GL_LAPIC_MASKED);
 	gl_lapic_write(GL_LAPIC_TIMER_ICR, 0);
 	/* SDM 10.5.3: a write to the ESR updates it (back-to-back writes). */

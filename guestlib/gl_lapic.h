@@ -74,8 +74,9 @@ bool gl_lapic_has_tsc_deadline(void);
  * Enable the LAPIC in xAPIC (x2 = false) or x2APIC mode through
  * IA32_APIC_BASE, leaving x2APIC mode through the disabled state as SDM
  * 10.12.5 requires; then SVR = enabled with spurious vector 0xff, TPR =
- * 0, every LVT masked, ESR cleared. Returns 0, or -1 if x2 is asked for
- * and CPUID has no x2APIC.
+ * 0, the timer and error LVTs masked, LINT0 = ExtINT and LINT1 = NMI
+ * (the PC's virtual wire, so the 8259 still reaches the CPU), ESR
+ * cleared. Returns 0, or -1 if x2 is asked for and CPUID has no x2APIC.
  */
 int gl_lapic_enable(bool x2);
 bool gl_lapic_x2_mode(void);

@@ -181,6 +181,12 @@ static void md_lin_write32(uint32_t a, uint32_t v)
 }
 #endif
 
+static void md_put32(uint8_t *p, uint32_t v)
+{
+	for (unsigned i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
 /* Contents of the test buffer and of R at byte i (not periodic in 256). */
 static uint8_t md_pat(uint32_t i)
 {
@@ -396,10 +402,11 @@ static void md_run(const struct md_form *f, enum md_target t, uint32_t off,
 	}
 	res->flags = r.flags;
 	res->pb = off - w0;
-	for (uint32_t i = 0; i < MD_WIN_LEN; i++)
-		res->mem[i] = md_lin_read8(base + w0 + i);
-	for (uint32_t i = 0; i < MD_R_LEN; i++)
-		res->rmem[i] = md_lin_read8(MD_R_LIN + i);
+	/* Dwords: on MMIO every read is an exit. */
+	for (uint32_t i = 0; i < MD_WIN_LEN; i += 4)
+		md_put32(res->mem + i, md_lin_read32(base + w0 + i));
+	for (uint32_t i = 0; i < MD_R_LEN; i += 4)
+		md_put32(res->rmem + i, md_lin_read32(MD_R_LIN + i));
 }
 
 /* ---- comparison ----------------------------------------------------- */
