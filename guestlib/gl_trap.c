@@ -93,14 +93,15 @@ const char *gl_trap_name(uint32_t vector)
 /*
  * Called by gl_trap_common with the frame. A registered handler runs and
  * gl_trap returns (the stub IRETs). Otherwise, inside gl_try: record the
- * fault and unwind to gl_try; else report and end the run with status 1.
+ * exception (or unexpected interrupt vector) and unwind to gl_try; else
+ * report and end the run with status 1.
  */
 void gl_trap(struct gl_trapframe *tf)
 {
 	tf->vector &= 0xff;             /* pushed as a sign-extended imm8 */
 	if (gl_intr_dispatch(tf))
 		return;
-	if (gl_try_sp && tf->vector < GL_NEXC) {
+	if (gl_try_sp) {
 		gl_try_fault->vector = (uint32_t)tf->vector;
 		gl_try_fault->error = (uint32_t)tf->error;
 		gl_try_fault->ip = tf->ip;

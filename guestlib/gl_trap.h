@@ -14,7 +14,9 @@
  * exception is raised anywhere inside fn, the handler records it in f and
  * unwinds straight back out of gl_try (like longjmp: the stack and the
  * callee-saved registers are restored from gl_try's own frame), which then
- * returns 1. This needs no instruction-length knowledge and does not care
+ * returns 1. A vector without a handler that is not an exception (an
+ * unexpected interrupt, INT n) is caught the same way. This needs no
+ * instruction-length knowledge and does not care
  * how many bytes the exception pushed, so it works the same way in all four
  * modes. gl_try does not nest.
  *

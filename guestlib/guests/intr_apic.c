@@ -103,6 +103,18 @@ static void ia_level_checks(uint8_t dest)
 	gl_ioapic_set_rte(IRQ_LINE, GL_IOAPIC_MASKED);
 }
 
+/* A masked entry (pin 6, unused) with the writable fields set reads back. */
+static void ia_rte_readback(void)
+{
+	uint64_t rte = GL_IOAPIC_MASKED | GL_IOAPIC_LEVEL | GL_IOAPIC_POLARITY |
+	    GL_IOAPIC_DESTMOD | SHIFTIN(0x5a, GL_IOAPIC_DEST) | 0xa7;
+
+	gl_ioapic_set_rte(IRQ_LINE + 1, rte);
+	tap_eq(gl_ioapic_rte(IRQ_LINE + 1), rte, GL_MODE_NAME ": IOAPIC "
+	    "redirection entry reads back (both halves)");
+	gl_ioapic_set_rte(IRQ_LINE + 1, GL_IOAPIC_MASKED);
+}
+
 void intr_apic_tests(void)
 {
 	uint32_t ver;
@@ -120,6 +132,7 @@ void intr_apic_tests(void)
 	    GL_MODE_NAME ": LAPIC at 0x%x, integrated (version 0x%x), >= 5 LVT entries",
 	    GL_LAPIC_BASE, ver & 0xff);
 	tap_eq(gl_ioapic_pins(), 24, GL_MODE_NAME ": IOAPIC has 24 pins");
+	ia_rte_readback();
 	gl_ioapic_mask_all();
 	gl_intr_set(IV_IOAPIC_PIT, ia_pit_isr);
 	gl_intr_set(IV_IOAPIC_EDGE, ia_edge_isr);

@@ -117,6 +117,45 @@ void intr_edge_checks(const char *via, volatile unsigned *cnt)
 		tap_diag("with IF=0: %u, after STI: %u (wanted 2, 3)", d, *cnt);
 }
 
+/* ---- the runtime's own interrupt path (gl_trap, gl_intr) ------------ */
+
+#define INTR_VEC_NONE  0x99
+#define INTR_VEC_SOFT  0x9a
+#define INTR_MAGIC     0x5eed1234u
+
+static void intr_int_none(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("int $0x99" : : : "memory");
+}
+
+/* INT 0x9a: the handler puts a value in rAX (the frame is restored). */
+static void intr_soft_isr(struct gl_trapframe *tf)
+{
+#if defined(GL_MODE_LONG)
+	tf->rax = INTR_MAGIC ^ (uint32_t)tf->vector;
+#else
+	tf->eax = INTR_MAGIC ^ tf->vector;
+#endif
+}
+
+static void intr_runtime_checks(void)
+{
+	struct gl_fault f;
+	unsigned long ax = 0;
+	bool caught;
+
+	caught = gl_try(intr_int_none, NULL, &f) != 0;
+	tap_ok(caught && f.vector == INTR_VEC_NONE, GL_MODE_NAME ": INT 0x%x "
+	    "without a handler is caught by gl_try (vector %u)", INTR_VEC_NONE,
+	    caught ? f.vector : 0);
+	gl_intr_set(INTR_VEC_SOFT, intr_soft_isr);
+	__asm__ volatile("int $0x9a" : "+a"(ax) : : "memory");
+	gl_intr_set(INTR_VEC_SOFT, NULL);
+	tap_eq(ax, INTR_MAGIC ^ INTR_VEC_SOFT, GL_MODE_NAME ": INT 0x%x runs its "
+	    "gl_intr_set() handler, which changes rAX in the frame", INTR_VEC_SOFT);
+}
+
 static void intr_tsc_checks(void)
 {
 	uint32_t khz = gl_tsc_khz();
@@ -139,6 +178,7 @@ void guest_main(void)
 	uint64_t ext = 0;
 
 	gl_arg_u64("extnmi", &ext);
+	intr_runtime_checks();
 	intr_tsc_checks();
 	intr_pic_tests();
 #if !defined(GL_MODE_REAL)

@@ -1,7 +1,8 @@
 /*
  * intr_pic.c - the interrupt tests every mode can run: the 8254's counter
- * 0 through the 8259 (IRQ 0), STI;HLT woken by it, and the pc-testdev
- * line edge-triggered through the 8259 (see intr_main.c).
+ * 0 through the 8259 (IRQ 0), STI;HLT woken by it, the pc-testdev line
+ * edge-triggered through the 8259, and a line on the slave 8259 (IRR,
+ * ISR, the cascade) (see intr_main.c).
  *
  * In pm32 and long mode the 8259's INTR reaches the CPU through LINT0 of
  * the LAPIC (ExtINT, the virtual wire): that is how svmhv and QEMU start,
@@ -17,7 +18,10 @@
 #include "tap.h"
 #include "intr.h"
 
-static volatile unsigned ip_pit, ip_line, ip_spurious;
+#define IRQ_SLAVE 10                    /* a pc-testdev line on the slave 8259 */
+
+static volatile unsigned ip_pit, ip_line, ip_spurious, ip_slave;
+static volatile uint16_t ip_slave_isr_bits;
 
 static void ip_pit_isr(struct gl_trapframe *tf)
 {
@@ -31,6 +35,46 @@ static void ip_line_isr(struct gl_trapframe *tf)
 	(void)tf;
 	ip_line++;
 	gl_pic_eoi(IRQ_LINE);
+}
+
+/* The slave's IRQ: both chips' ISR, then EOI to both. */
+static void ip_slave_isr(struct gl_trapframe *tf)
+{
+	(void)tf;
+	ip_slave++;
+	ip_slave_isr_bits = gl_pic_isr();
+	intr_line(IRQ_SLAVE, false);
+	gl_pic_eoi(IRQ_SLAVE);
+}
+
+/*
+ * A line on the slave 8259: with the IRQ masked its IRR bit shows the
+ * request; unmasked, it comes through the cascade (master IRQ 2) with
+ * ISR bits 10 and 2 set while in service and none after the EOIs.
+ */
+static void ip_slave_checks(void)
+{
+	uint16_t irr;
+
+	ip_slave = 0;
+	ip_slave_isr_bits = 0;
+	gl_intr_set(IV_PIC2 + IRQ_SLAVE - 8, ip_slave_isr);
+	intr_line(IRQ_SLAVE, true);
+	gl_tsc_delay_us(1000);
+	irr = gl_pic_irr();
+	gl_pic_mask(IRQ_SLAVE, false);
+	gl_sti();
+	intr_wait(&ip_slave, 1, 100000);
+	gl_cli();
+	gl_pic_mask(IRQ_SLAVE, true);
+	intr_line(IRQ_SLAVE, false);
+	tap_ok((irr & BIT(IRQ_SLAVE)) && ip_slave == 1 &&
+	    ip_slave_isr_bits == (BIT(IRQ_SLAVE) | BIT(2)) && gl_pic_isr() == 0,
+	    GL_MODE_NAME ": 8259 slave: masked IRQ 10 shows in IRR, then arrives "
+	    "through the cascade with ISR bits 10 and 2, none after the EOIs");
+	if (ip_slave != 1 || ip_slave_isr_bits != (BIT(IRQ_SLAVE) | BIT(2)))
+		tap_diag("IRR 0x%04x, %u interrupts, ISR in the handler 0x%04x",
+		    irr, ip_slave, ip_slave_isr_bits);
 }
 
 /* IRQ 7/15 with nothing in service: spurious, no EOI (8259A datasheet). */
@@ -108,5 +152,6 @@ void intr_pic_tests(void)
 	gl_pic_mask(IRQ_LINE, false);
 	intr_edge_checks("8259", &ip_line);
 	gl_pic_mask(IRQ_LINE, true);
+	ip_slave_checks();
 	tap_eq(ip_spurious, 0, GL_MODE_NAME ": no spurious 8259 interrupts");
 }

@@ -163,8 +163,10 @@ static void it_self_ipi(bool x2)
 	gl_tsc_delay_us(2000);
 	gl_cli();
 	clear = !gl_lapic_bit(GL_LAPIC_IRR, IV_IPI) && !gl_lapic_bit(GL_LAPIC_ISR, IV_IPI);
-	tap_ok(it_count == 1 && clear, GL_MODE_NAME ": %sfixed IPI to the own APIC "
-	    "ID (%u) arrives once; IRR and ISR clear after the EOI", it_mode, id);
+	tap_eq(it_count, 1, GL_MODE_NAME ": %sfixed IPI to the own APIC ID (%u) "
+	    "arrives once", it_mode, id);
+	tap_ok(clear, GL_MODE_NAME ": %sfixed IPI: IRR and ISR clear after the EOI",
+	    it_mode);
 	if (!x2)
 		return;
 	it_count = 0;

@@ -28,6 +28,7 @@
  * MMIO buffer at 0xff000000 is reachable from real mode), and reaches
  * memory outside its segment through GS = flat 4 GiB ("unreal" GS).
  */
+#include <stdarg.h>
 #include "gl.h"
 #include "gl_cpu.h"
 #include "gl_hv.h"
@@ -422,6 +423,21 @@ static const char *const md_reg_names[MD_NREG] = {
 };
 #endif
 
+static bool md_quiet;                  /* md_check_harness: no diagnostics */
+
+static void md_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (md_quiet)
+		return;
+	gl_puts("# ");
+	va_start(ap, fmt);
+	gl_vprintf(fmt, ap);
+	va_end(ap);
+	gl_putc('\n');
+}
+
 static unsigned md_flag_mask(const struct md_form *f)
 {
 	if (f->flags & MD_F_BTF)
@@ -434,7 +450,7 @@ static unsigned md_flag_mask(const struct md_form *f)
 static void md_print_fault(const char *what, const char *which,
     const struct md_result *r)
 {
-	tap_diag("%s: %s run raised %s (vector %u, error 0x%x) at 0x%llx", what,
+	md_diag("%s: %s run raised %s (vector %u, error 0x%x) at 0x%llx", what,
 	    which, gl_trap_name(r->fault.vector), r->fault.vector, r->fault.error,
 	    (unsigned long long)r->fault.ip);
 }
@@ -448,7 +464,7 @@ static bool md_check_one(const struct md_form *f, const char *what,
 		return false;
 	}
 	if ((f->flags & MD_F_EQ_AC) && r->reg[MD_AX] != r->reg[MD_CX]) {
-		tap_diag("%s: %s run observed 0x%llx, expected 0x%llx", what, which,
+		md_diag("%s: %s run observed 0x%llx, expected 0x%llx", what, which,
 		    (unsigned long long)r->reg[MD_AX], (unsigned long long)r->reg[MD_CX]);
 		return false;
 	}
@@ -469,13 +485,13 @@ static bool md_compare(const struct md_form *f, const char *what,
 			continue;
 		ok = false;
 		if (ndiag++ < MD_MAX_DIAG)
-			tap_diag("%s: %s RAM 0x%llx %s 0x%llx", what, md_reg_names[i],
+			md_diag("%s: %s RAM 0x%llx %s 0x%llx", what, md_reg_names[i],
 			    (unsigned long long)ref->reg[i], other,
 			    (unsigned long long)cur->reg[i]);
 	}
 	if ((ref->flags ^ cur->flags) & mask) {
 		ok = false;
-		tap_diag("%s: rflags RAM 0x%llx %s 0x%llx (compared 0x%x)", what,
+		md_diag("%s: rflags RAM 0x%llx %s 0x%llx (compared 0x%x)", what,
 		    (unsigned long long)ref->flags, other,
 		    (unsigned long long)cur->flags, mask);
 	}
@@ -484,7 +500,7 @@ static bool md_compare(const struct md_form *f, const char *what,
 			continue;
 		ok = false;
 		if (ndiag++ < MD_MAX_DIAG)
-			tap_diag("%s: test buffer byte PB%+d RAM 0x%02x %s 0x%02x", what,
+			md_diag("%s: test buffer byte PB%+d RAM 0x%02x %s 0x%02x", what,
 			    (int)i - (int)ref->pb,
 			    ref->mem[i], other, cur->mem[i]);
 	}
@@ -493,7 +509,7 @@ static bool md_compare(const struct md_form *f, const char *what,
 			continue;
 		ok = false;
 		if (ndiag++ < MD_MAX_DIAG)
-			tap_diag("%s: R buffer byte PR%+d RAM 0x%02x %s 0x%02x", what,
+			md_diag("%s: R buffer byte PR%+d RAM 0x%02x %s 0x%02x", what,
 			    (int)i - (int)MD_R_PTR, ref->rmem[i], other, cur->rmem[i]);
 	}
 	return ok;
@@ -587,6 +603,50 @@ static void md_check_reach(void)
 	tap_ok(ok, GL_MODE_NAME ": the runs reach their targets (planted values loaded)");
 }
 
+/*
+ * The comparison itself notices each kind of difference: a run compared
+ * with a copy of itself passes, and fails once a register, a compared
+ * flag, a byte of either buffer, the fault flag or an EQ_AC value is
+ * changed in the copy (while AF alone does not count for a LOGIC form).
+ */
+static void md_check_harness(void)
+{
+	static const struct md_form ld = { "mov", md_snip_mov_ld_l, NULL, 0 };
+	static const struct md_form logic = { "and", md_snip_mov_ld_l, NULL, MD_F_LOGIC };
+	static const struct md_form eq = { "eq", md_snip_mov_ld_l, NULL, MD_F_EQ_AC };
+	struct md_result *a = &md_ref, *b = &md_cur;
+	bool ok;
+
+	md_run(&ld, MD_T_RAM, MD_OFF_MID, a);
+	md_quiet = true;
+	ok = md_compare(&ld, "", "", a, a);
+	*b = *a;
+	b->flags ^= BIT(6);                     /* ZF */
+	ok = ok && !md_compare(&ld, "", "", a, b);
+	ok = ok && md_compare(&logic, "", "", a, a);
+	*b = *a;
+	b->flags ^= MD_FL_AF;
+	ok = ok && md_compare(&logic, "", "", a, b) && !md_compare(&ld, "", "", a, b);
+	*b = *a;
+	b->reg[MD_NREG - 1] ^= 1;
+	ok = ok && !md_compare(&ld, "", "", a, b);
+	*b = *a;
+	b->mem[b->pb + 1] ^= 1;
+	ok = ok && !md_compare(&ld, "", "", a, b);
+	*b = *a;
+	b->rmem[MD_R_LEN - 1] ^= 1;
+	ok = ok && !md_compare(&ld, "", "", a, b);
+	*b = *a;
+	b->faulted = true;
+	ok = ok && !md_compare(&ld, "", "", a, b);
+	*b = *a;
+	b->reg[MD_CX] = b->reg[MD_AX] + 1;
+	ok = ok && md_compare(&ld, "", "", b, b) && !md_compare(&eq, "", "", b, b);
+	md_quiet = false;
+	tap_ok(ok, GL_MODE_NAME ": the comparison notices a changed register, flag, "
+	    "byte, fault or EQ_AC value");
+}
+
 #if defined(MD_HAS_WIN)
 /* The window: a RAM page, then the MMIO page right after it. */
 static void md_map_window(void)
@@ -611,14 +671,15 @@ void guest_main(void)
 
 	md_mode_init();
 #if defined(MD_HAS_WIN)
-	tap_plan(n + 4);
+	tap_plan(n + 5);
 	md_map_window();
 #else
-	tap_plan(n + 3);
+	tap_plan(n + 4);
 #endif
 	md_check_buffer();
 	md_check_npf();
 	md_check_reach();
+	md_check_harness();
 	for (unsigned i = 0; i < n; i++)
 		tap_ok(md_form_check(&md_forms[i]), GL_MODE_NAME ": %s", md_forms[i].name);
 	tap_done();

@@ -29,8 +29,7 @@
  * XOR, TEST), BTF = only CF defined (BT*), ALIGNED = 16-byte alignment
  * required (no page-crossing runs), EQ_AC = the snippet leaves the value
  * it observed in rAX and the truth in rCX (port I/O forms, which the
- * hypervisor emulates in the RAM runs as well), P32 = the patched
- * address is 4 bytes in long mode (67 prefix).
+ * hypervisor emulates in the RAM runs as well).
  */
 
 /* ---- per-mode register and segment spellings ----------------------- */
@@ -128,6 +127,7 @@ FORM(mov_ld_q,   "mov r64, r/m64 (REX.W 8b)", 0, movq (PB), %rax)
 FORM(mov_ld_sil, "mov sil, r/m8 (REX 8a: SIL, not DH)", 0, movb 5(PB), %sil)
 FORM(mov_ld_r8,  "mov r9, [r8] (REX.WRB 8b)", 0, movq (%r8), %r9)
 FORM(mov_st_r10d, "mov [r8+4], r10d (REX.RB 89)", 0, movl %r10d, 4(%r8))
+FORM(mov_ld_r8r8, "mov r8, [r8+8] (REX.WRB 8b: the base register is the destination)", 0, movq 8(%r8), %r8)
 FORM(mov_imm_q,  "mov r/m64, imm32 (REX.W c7: sign-extended)", 0, movq $-0x12345678, (PB))
 FORMP(mov_moffs_ld_q, "mov rax, moffs64 (REX.W a1)", 0, .byte 0x48 ; .byte 0xa1 ;, )
 FORMP(mov_moffs_st_q, "mov moffs64, rax (REX.W a3)", 0, .byte 0x48 ; .byte 0xa3 ;, )

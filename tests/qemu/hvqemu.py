@@ -65,12 +65,41 @@ API (keep it small):
         the OVMF variable store, made with copy_uefi_vars(path).
     ovmf_files() -> (code_path, vars_path); raises FirmwareMissing
     copy_uefi_vars(path) -> path: a fresh OVMF_VARS copy at path
-    decode_exit(rc, serial_text) -> (status, reason)
+    decode_exit(rc, serial_text, started_re=None) -> (status, reason)
     pick_accel(accel=None) -> 'kvm' or 'tcg'; kvm_svm_usable() -> bool
 
     Tap: a tiny TAP producer for meson's protocol: 'tap'.
         t = Tap(); t.ok(cond, name, diag=''); t.is_(got, want, name)
+        t.skip(name, reason)  # 'ok N - name # SKIP reason': meson counts a skip
         t.diag(text); t.bail(reason); sys.exit(t.done())  # plan, returns 0/1
+
+Plain QEMU (a guestlib guest on QEMU's own devices, no hypervisor):
+
+    plain_disk(boot_sector, guest_bin, disk_path, args='', mem_mib=128)
+        the IDE disk image tests/plain/plainboot.S boots: LBA 0 the boot
+        sector (image size patched in), LBA 1 a struct guest_bootinfo
+        (ram_top/host_ram = mem_mib, args as guest_args= gives them),
+        LBA 2.. the flat binary.
+    plain_argv(disk_path, mem_mib=128, serial=None, cpu='max', accel='tcg',
+               extra_args=())
+        QEMU's pc with -device pc-testdev and isa-debug-exit (iosize 4).
+    run_plain(boot_sector, guest_bin, args='', mem_mib=128, timeout=60,
+              cpu='max', accel='tcg', extra_args=()) -> Result
+        status decoded with started_re=PLAIN_MARKER_RE (the boot sector's
+        line), hv_text = the serial output from that line on.
+
+Interactive runs (serial and monitor on unix sockets, read as they come):
+
+    Session(argv, timeout=60, started_re=None); session_iso(iso_path, ...);
+    session_plain(boot_sector, guest_bin, disk_path, args='', ...)
+        s.expect(regex, timeout=None) -> re.Match or None (searches the
+        serial text after the previous match); s.send(bytes or str);
+        s.monitor('nmi') -> output; s.text; s.wait(timeout=None) -> Result
+        (same decoding as run_iso/run_plain); s.close(). See class Session.
+
+decode_exit(rc, serial_text, started_re=None) and hv_part(serial_text,
+started_re=None) take the regex that proves the guest side started
+(default BANNER_RE).
 
 Exit status encoding: hv_exit(s) writes s to port 0xf4, QEMU exits with
 (s << 1) | 1. A QEMU that could not start also exits with 1, which would
