@@ -607,13 +607,15 @@ static void md_check_reach(void)
  * The comparison itself notices each kind of difference: a run compared
  * with a copy of itself passes, and fails once a register, a compared
  * flag, a byte of either buffer, the fault flag or an EQ_AC value is
- * changed in the copy (while AF alone does not count for a LOGIC form).
+ * changed in the copy; flags a form leaves undefined do not count (AF for
+ * LOGIC, all but CF for BTF).
  */
 static void md_check_harness(void)
 {
 	static const struct md_form ld = { "mov", md_snip_mov_ld_l, NULL, 0 };
 	static const struct md_form logic = { "and", md_snip_mov_ld_l, NULL, MD_F_LOGIC };
 	static const struct md_form eq = { "eq", md_snip_mov_ld_l, NULL, MD_F_EQ_AC };
+	static const struct md_form btf = { "bt", md_snip_mov_ld_l, NULL, MD_F_BTF };
 	struct md_result *a = &md_ref, *b = &md_cur;
 	bool ok;
 
@@ -624,9 +626,13 @@ static void md_check_harness(void)
 	b->flags ^= BIT(6);                     /* ZF */
 	ok = ok && !md_compare(&ld, "", "", a, b);
 	ok = ok && md_compare(&logic, "", "", a, a);
+	ok = ok && !md_compare(&logic, "", "", a, b) && md_compare(&btf, "", "", a, b);
 	*b = *a;
 	b->flags ^= MD_FL_AF;
 	ok = ok && md_compare(&logic, "", "", a, b) && !md_compare(&ld, "", "", a, b);
+	*b = *a;
+	b->flags ^= MD_FL_CF;
+	ok = ok && !md_compare(&btf, "", "", a, b);
 	*b = *a;
 	b->reg[MD_NREG - 1] ^= 1;
 	ok = ok && !md_compare(&ld, "", "", a, b);
