@@ -165,6 +165,22 @@ void gl_exit(unsigned status)
 	gl_halt_forever();
 }
 
+/*
+ * Long division in two DIVs (SDM Vol.2 DIV: EDX:EAX / r32, quotient must
+ * fit 32 bits): the high word first, then its remainder with the low
+ * word, whose quotient fits because the remainder is below d.
+ */
+uint64_t gl_udiv64(uint64_t n, uint32_t d, uint32_t *rem)
+{
+	uint32_t hi = (uint32_t)(n >> 32), lo = (uint32_t)n;
+	uint32_t qh = hi / d, r = hi % d, ql;
+
+	__asm__("divl %2" : "=a"(ql), "=d"(r) : "rm"(d), "0"(lo), "1"(r));
+	if (rem)
+		*rem = r;
+	return ((uint64_t)qh << 32) | ql;
+}
+
 /* ------------------------------------------------------------------------ */
 /* String functions                                                         */
 

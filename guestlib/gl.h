@@ -65,6 +65,12 @@ uint32_t gl_image_gpa_end(void);
 uint8_t gl_phys_read8(uint32_t pa);
 void gl_phys_write16(uint32_t pa, uint16_t v);
 
+/*
+ * n / d with 32-bit DIVs only (no __udivdi3 for -m32/-m16 guests); d != 0.
+ * *rem (if not NULL) gets n % d.
+ */
+uint64_t gl_udiv64(uint64_t n, uint32_t d, uint32_t *rem);
+
 /* Freestanding string helpers (gcc may also emit calls to these). */
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);

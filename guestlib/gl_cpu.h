@@ -164,6 +164,46 @@ static inline unsigned long gl_read_cr4(void)
 	return v;
 }
 
+static inline void gl_outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
+static inline uint16_t gl_inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+	return v;
+}
+
+static inline void gl_outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
+static inline uint32_t gl_inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+	return v;
+}
+
+#if !defined(GL_MODE_REAL)
+/*
+ * MMIO at a physical address that is identity-mapped (pm32: no paging;
+ * pae/long: gl_pgmap_mmio() maps 3-4 GiB). One access of the given width.
+ */
+static inline uint32_t gl_mmio_read32(uintptr_t pa)
+{
+	return *(volatile uint32_t *)pa;
+}
+
+static inline void gl_mmio_write32(uintptr_t pa, uint32_t v)
+{
+	*(volatile uint32_t *)pa = v;
+}
+#endif
+
 /* Stop for good: interrupts off, halt in a loop. */
 static inline __attribute__((noreturn)) void gl_halt_forever(void)
 {

@@ -7,8 +7,22 @@
 #include "gl_cpu.h"
 #include "gl_printf.h"
 
+#define GL_COM1_LSR      (GUEST_PORT_COM1 + 5)
+#define GL_LSR_THRE      BIT(5)
+#define GL_THRE_SPINS    100000u
+
+/*
+ * Wait for the transmitter holding register to be empty (LSR.THRE,
+ * PC16550D datasheet), then write. A 16550 that cannot pass a byte on yet
+ * keeps THRE clear, and a byte written over it is lost (QEMU's serial
+ * port does that when its chardev backend is full, e.g. a socket read by
+ * a busy test). Bounded, so a port that never sets THRE costs time, not
+ * the output. Where nothing answers at 0x3fd (all-ones), THRE reads set.
+ */
 void gl_putc(char c)
 {
+	for (unsigned i = 0; i < GL_THRE_SPINS && !(gl_inb(GL_COM1_LSR) & GL_LSR_THRE); i++)
+		;
 	gl_outb(GUEST_PORT_COM1, (uint8_t)c);
 }
 

@@ -11,8 +11,10 @@
 #include "gl_cpu.h"
 #include "gl_printf.h"
 #include "gl_trap.h"
+#include "gl_intr.h"
 
-#define GL_NVEC 32
+#define GL_NVEC 256             /* IDT/IVT entries */
+#define GL_NEXC 32              /* exception vectors */
 
 #define GL_SEL_CODE32 0x08
 #define GL_SEL_CODE64 0x18
@@ -29,27 +31,7 @@ extern const uintptr_t gl_trap_stubs[GL_NVEC];
 extern uintptr_t gl_try_sp;
 extern struct gl_fault *gl_try_fault;
 __attribute__((noreturn)) void gl_try_unwind(void);
-void gl_trap(void *frame);
-
-/* The frame gl_trap_common builds (lowest address first). */
-#if defined(GL_MODE_LONG)
-struct gl_trapframe {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t ip, cs, flags, sp, ss;   /* pushed by the CPU */
-};
-#else
-struct gl_trapframe {
-	uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;   /* PUSHAD */
-	uint32_t vector, error;
-#if defined(GL_MODE_REAL)
-	uint16_t ip, cs, flags;                            /* pushed by the CPU */
-#else
-	uint32_t ip, cs, flags;
-#endif
-};
-#endif
+void gl_trap(struct gl_trapframe *tf);
 
 struct gl_dtr {
 	uint16_t limit;
@@ -96,7 +78,7 @@ void gl_trap_init(void)
 	__asm__ volatile("lidt %0" : : "m"(dtr));
 }
 
-static const char *const gl_trap_names[GL_NVEC] = {
+static const char *const gl_trap_names[GL_NEXC] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
 	"#DF", "CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "res15",
 	"#MF", "#AC", "#MC", "#XF", "res20", "#CP", "res22", "res23",
@@ -105,17 +87,20 @@ static const char *const gl_trap_names[GL_NVEC] = {
 
 const char *gl_trap_name(uint32_t vector)
 {
-	return vector < GL_NVEC ? gl_trap_names[vector] : "?";
+	return vector < GL_NEXC ? gl_trap_names[vector] : "interrupt";
 }
 
 /*
- * Called by gl_trap_common with the frame. Inside gl_try: record the fault
- * and unwind to gl_try. Otherwise: report and end the run with status 1.
+ * Called by gl_trap_common with the frame. A registered handler runs and
+ * gl_trap returns (the stub IRETs). Otherwise, inside gl_try: record the
+ * exception (or unexpected interrupt vector) and unwind to gl_try; else
+ * report and end the run with status 1.
  */
-void gl_trap(void *frame)
+void gl_trap(struct gl_trapframe *tf)
 {
-	struct gl_trapframe *tf = frame;
-
+	tf->vector &= 0xff;             /* pushed as a sign-extended imm8 */
+	if (gl_intr_dispatch(tf))
+		return;
 	if (gl_try_sp) {
 		gl_try_fault->vector = (uint32_t)tf->vector;
 		gl_try_fault->error = (uint32_t)tf->error;

@@ -1,17 +1,22 @@
 /*
  * gl_trap.h - exception handling of the test guests.
  *
- * Every mode gets handlers for vectors 0..31: the IDT in protected and long
- * mode (interrupt gates), the IVT at physical 0 in real mode. An exception
- * that nobody expects prints one "FATAL: unexpected exception" line with the
- * vector, error code and instruction pointer and ends the run with status 1.
+ * Every mode gets stubs for all 256 vectors: the IDT in protected and long
+ * mode (interrupt gates, so IF is clear in every handler), the IVT at
+ * physical 0 in real mode. A vector with a handler registered with
+ * gl_intr_set() (gl_intr.h) runs it and returns with IRET. Any other
+ * exception that nobody expects prints one "FATAL: unexpected exception"
+ * line with the vector, error code and instruction pointer and ends the
+ * run with status 1 (an unexpected interrupt vector >= 32 the same way).
  *
  * A guest that expects a fault runs the faulting code through gl_try():
  * gl_try(fn, arg, &f) calls fn(arg); if fn returns, gl_try returns 0; if an
  * exception is raised anywhere inside fn, the handler records it in f and
  * unwinds straight back out of gl_try (like longjmp: the stack and the
  * callee-saved registers are restored from gl_try's own frame), which then
- * returns 1. This needs no instruction-length knowledge and does not care
+ * returns 1. A vector without a handler that is not an exception (an
+ * unexpected interrupt, INT n) is caught the same way. This needs no
+ * instruction-length knowledge and does not care
  * how many bytes the exception pushed, so it works the same way in all four
  * modes. gl_try does not nest.
  *
@@ -29,6 +34,34 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+
+/*
+ * The frame the stubs (gl_trap_stubs.S) build, lowest address first: the
+ * GPRs, the vector and error code (0 when the CPU pushes none), then what
+ * the CPU pushed. A handler may change the GPRs and ip/flags: IRET
+ * returns to what the frame holds.
+ */
+#if defined(GL_MODE_LONG)
+struct gl_trapframe {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t ip, cs, flags, sp, ss;   /* pushed by the CPU */
+};
+#elif defined(GL_MODE_REAL)
+struct gl_trapframe {
+	uint16_t es, ds;                                   /* saved by the stub */
+	uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;   /* PUSHAD */
+	uint32_t vector, error;
+	uint16_t ip, cs, flags;                            /* pushed by the CPU */
+};
+#else
+struct gl_trapframe {
+	uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;   /* PUSHAD */
+	uint32_t vector, error;
+	uint32_t ip, cs, flags;                            /* pushed by the CPU */
+};
+#endif
 
 struct gl_fault {
 	uint32_t vector;

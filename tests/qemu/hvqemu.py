@@ -65,12 +65,41 @@ API (keep it small):
         the OVMF variable store, made with copy_uefi_vars(path).
     ovmf_files() -> (code_path, vars_path); raises FirmwareMissing
     copy_uefi_vars(path) -> path: a fresh OVMF_VARS copy at path
-    decode_exit(rc, serial_text) -> (status, reason)
+    decode_exit(rc, serial_text, started_re=None) -> (status, reason)
     pick_accel(accel=None) -> 'kvm' or 'tcg'; kvm_svm_usable() -> bool
 
     Tap: a tiny TAP producer for meson's protocol: 'tap'.
         t = Tap(); t.ok(cond, name, diag=''); t.is_(got, want, name)
+        t.skip(name, reason)  # 'ok N - name # SKIP reason': meson counts a skip
         t.diag(text); t.bail(reason); sys.exit(t.done())  # plan, returns 0/1
+
+Plain QEMU (a guestlib guest on QEMU's own devices, no hypervisor):
+
+    plain_disk(boot_sector, guest_bin, disk_path, args='', mem_mib=128)
+        the IDE disk image tests/plain/plainboot.S boots: LBA 0 the boot
+        sector (image size patched in), LBA 1 a struct guest_bootinfo
+        (ram_top/host_ram = mem_mib, args as guest_args= gives them),
+        LBA 2.. the flat binary.
+    plain_argv(disk_path, mem_mib=128, serial=None, cpu='max', accel='tcg',
+               extra_args=())
+        QEMU's pc with -device pc-testdev and isa-debug-exit (iosize 4).
+    run_plain(boot_sector, guest_bin, args='', mem_mib=128, timeout=60,
+              cpu='max', accel='tcg', extra_args=()) -> Result
+        status decoded with started_re=PLAIN_MARKER_RE (the boot sector's
+        line), hv_text = the serial output from that line on.
+
+Interactive runs (serial and monitor on unix sockets, read as they come):
+
+    Session(argv, timeout=60, started_re=None); session_iso(iso_path, ...);
+    session_plain(boot_sector, guest_bin, disk_path, args='', ...)
+        s.expect(regex, timeout=None) -> re.Match or None (searches the
+        serial text after the previous match); s.send(bytes or str);
+        s.monitor('nmi') -> output; s.text; s.wait(timeout=None) -> Result
+        (same decoding as run_iso/run_plain); s.close(). See class Session.
+
+decode_exit(rc, serial_text, started_re=None) and hv_part(serial_text,
+started_re=None) take the regex that proves the guest side started
+(default BANNER_RE).
 
 Exit status encoding: hv_exit(s) writes s to port 0xf4, QEMU exits with
 (s << 1) | 1. A QEMU that could not start also exits with 1, which would
@@ -82,9 +111,12 @@ import collections
 import os
 import re
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 BANNER_RE = re.compile(r'^svmhv \S+ \(\S*\)', re.M)
@@ -273,22 +305,24 @@ def qemu_argv(iso_path, mem_mib=512, accel=None, serial=None, extra_args=(), cpu
     return argv + list(extra_args)
 
 
-def decode_exit(rc, serial_text):
-    """(status, reason) from QEMU's exit code; see the module docstring."""
+def decode_exit(rc, serial_text, started_re=None):
+    """(status, reason) from QEMU's exit code; see the module docstring.
+    started_re: what proves the guest side ran (default BANNER_RE; the
+    plain-QEMU runs use PLAIN_MARKER_RE)."""
     if rc is None:
         return None, 'timeout'
     if rc == 0:
         return None, 'reset'
     if rc > 0 and rc & 1:
-        if rc == 1 and not BANNER_RE.search(serial_text or ''):
+        if rc == 1 and not (started_re or BANNER_RE).search(serial_text or ''):
             return None, 'qemu-error'
         return rc >> 1, 'exit'
     return None, 'qemu-error'
 
 
-def hv_part(serial_text):
-    """The serial output from the hypervisor's banner on."""
-    m = BANNER_RE.search(serial_text)
+def hv_part(serial_text, started_re=None):
+    """The serial output from the hypervisor's banner (or started_re) on."""
+    m = (started_re or BANNER_RE).search(serial_text)
     return serial_text[m.start():] if m else ''
 
 
@@ -335,6 +369,296 @@ def boot(hv_elf, cmdline='', modules=(), mem_mib=512, timeout=60, accel=None, cp
         return run_iso(iso, mem_mib, timeout, accel, extra_args, cpu, firmware)
 
 
+# ---------------------------------------------------------------------------
+# Plain QEMU: a guestlib guest on QEMU's own devices, without the hypervisor.
+
+# The boot sector's marker line (tests/plain/plainboot.S): the guest was
+# loaded and entered, so QEMU's exit code 1 is the guest's status 0.
+PLAIN_MARKER_RE = re.compile(r'^plainboot: starting the guest', re.M)
+PLAIN_NSECT_OFF = 0x1f0       # plainboot.S PB_NSECT_OFF: image sectors
+BOOTINFO_MAGIC = 0x46495447   # include/guest_abi.h GUEST_BOOTINFO_MAGIC
+BOOTINFO_ARGS_MAX = 240
+
+
+def plain_disk(boot_sector, guest_bin, disk_path, args='', mem_mib=128):
+    """Write the disk image plainboot.S reads: LBA 0 the boot sector with
+    the image's sector count patched in, LBA 1 a boot-info page (struct
+    guest_bootinfo: ram_top and host_ram from mem_mib, args as
+    guest_args= would give them), LBA 2.. the flat binary."""
+    with open(boot_sector, 'rb') as f:
+        boot = bytearray(f.read())
+    with open(guest_bin, 'rb') as f:
+        image = f.read()
+    if len(boot) != 512 or boot[510:] != b'\x55\xaa':
+        raise RuntimeError('%s is not a 512-byte boot sector' % boot_sector)
+    if len(image) > 0x80000:
+        raise RuntimeError('%s is larger than the 512 KiB load window' % guest_bin)
+    args = args.encode()
+    if len(args) >= BOOTINFO_ARGS_MAX:
+        raise ValueError('guest args longer than %d bytes' % (BOOTINFO_ARGS_MAX - 1))
+    image += bytes(-len(image) % 512)
+    struct.pack_into('<H', boot, PLAIN_NSECT_OFF, len(image) // 512)
+    ram = mem_mib << 20
+    info = struct.pack('<IIQQ%ds' % BOOTINFO_ARGS_MAX, BOOTINFO_MAGIC, 1, ram, ram, args)
+    with open(disk_path, 'wb') as f:
+        f.write(bytes(boot) + info + bytes(512 - len(info)) + image)
+    return disk_path
+
+
+def plain_argv(disk_path, mem_mib=128, serial=None, cpu='max', accel='tcg', extra_args=()):
+    """QEMU command line for a plain run: QEMU's pc machine with its
+    pc-testdev and isa-debug-exit (iosize 4, as kvm-unit-tests use it),
+    booting the disk made by plain_disk()."""
+    argv = [QEMU, '-accel', accel, '-cpu', cpu, '-m', str(int(mem_mib)),
+            '-display', 'none', '-vga', 'none', '-no-reboot', '-nic', 'none',
+            '-device', 'pc-testdev',
+            '-device', 'isa-debug-exit,iobase=0x%x,iosize=4' % DEBUG_EXIT_PORT,
+            '-drive', 'file=%s,format=raw,if=ide,index=0' % disk_path, '-boot', 'c']
+    if serial is not None:
+        argv += ['-serial', serial]
+    if serial is None or not serial.startswith('mon:'):
+        argv += ['-monitor', 'none']
+    return argv + list(extra_args)
+
+
+def run_plain(boot_sector, guest_bin, args='', mem_mib=128, timeout=60, cpu='max',
+              accel='tcg', extra_args=()):
+    """Run guest_bin once on plain QEMU; return a Result (hv_text: the
+    serial output from the boot sector's marker on)."""
+    with tempfile.TemporaryDirectory(prefix='plainrun-') as tmp:
+        disk = plain_disk(boot_sector, guest_bin, os.path.join(tmp, 'disk.img'), args, mem_mib)
+        log = os.path.join(tmp, 'serial.log')
+        argv = plain_argv(disk, mem_mib, 'file:' + log, cpu, accel, extra_args)
+        start = time.monotonic()
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            _, err = p.communicate(timeout=timeout)
+            rc = p.returncode
+        except subprocess.TimeoutExpired:
+            p.kill()
+            _, err = p.communicate()
+            rc = None
+        elapsed = time.monotonic() - start
+        try:
+            with open(log, 'rb') as f:
+                serial = f.read().decode('utf-8', 'replace')
+        except OSError:
+            serial = ''
+    serial = serial.replace('\r\n', '\n')
+    status, reason = decode_exit(rc, serial, PLAIN_MARKER_RE)
+    return Result(status, reason, serial, hv_part(serial, PLAIN_MARKER_RE), elapsed, rc,
+                  (err or b'').decode('utf-8', 'replace'))
+
+
+# ---------------------------------------------------------------------------
+# Interactive sessions: serial and monitor on unix sockets.
+
+ANSI_RE = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
+MONITOR_PROMPT = '(qemu) '
+
+
+class Session:
+    """A QEMU run to talk to while it runs.
+
+    argv is a QEMU command line without -serial/-monitor of its own
+    (qemu_argv(..., serial=None) or plain_argv(..., serial=None) add only
+    '-monitor none', which is fine). The session listens on two unix
+    sockets in a temporary directory, adds
+
+        -chardev socket,id=hvser,path=SER -serial chardev:hvser
+        -chardev socket,id=hvmon,path=MON -mon chardev=hvmon,mode=readline
+
+    and starts QEMU, which connects to both before the machine runs, so
+    no output is lost. A thread collects the serial output.
+
+        expect(regex, timeout=None) -> re.Match or None
+            wait until regex (str or compiled, searched with re.M) matches
+            the serial text after the previous match; None on timeout or
+            if QEMU ended without it. timeout defaults to the session's.
+        send(data)            write bytes (or str, UTF-8) to the serial input
+        monitor(cmd, timeout=10) -> str
+            one human-monitor command (e.g. 'nmi', 'info status'); returns
+            its output without the echo, escape sequences and prompt
+        text                  all serial output so far ('\r\n' -> '\n')
+        wait(timeout=None) -> Result
+            wait for QEMU to end (killed after timeout: reason 'timeout');
+            status decoded as run_iso/run_plain do (started_re)
+        close()               kill QEMU if still running, remove the sockets
+
+    Use it as a context manager (with Session(...) as s: ...).
+    """
+
+    def __init__(self, argv, timeout=60, started_re=None):
+        self.timeout = timeout
+        self.started_re = started_re
+        self._tmp = tempfile.mkdtemp(prefix='hvsess-')
+        self._buf = bytearray()
+        self._mon = bytearray()
+        self._cond = threading.Condition()
+        self._eof = False
+        self._pos = 0
+        self._result = None
+        self._start = time.monotonic()
+        self._deadline = self._start + timeout
+        paths = [os.path.join(self._tmp, n) for n in ('serial.sock', 'monitor.sock')]
+        listeners = []
+        for path in paths:
+            ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            ls.bind(path)
+            ls.listen(1)
+            ls.settimeout(0.2)
+            listeners.append(ls)
+        full = list(argv) + [
+            '-chardev', 'socket,id=hvser,path=%s' % paths[0], '-serial', 'chardev:hvser',
+            '-chardev', 'socket,id=hvmon,path=%s' % paths[1], '-mon', 'chardev=hvmon,mode=readline']
+        self._errf = open(os.path.join(self._tmp, 'stderr'), 'w+b')
+        self.proc = subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=self._errf)
+        try:
+            self._ser = self._accept(listeners[0])
+            self._monsock = self._accept(listeners[1])
+        except RuntimeError:
+            self.close()
+            raise
+        finally:
+            for ls in listeners:
+                ls.close()
+        self._threads = [threading.Thread(target=self._reader, args=(self._ser, self._buf), daemon=True),
+                         threading.Thread(target=self._reader, args=(self._monsock, self._mon),
+                                          daemon=True)]
+        for th in self._threads:
+            th.start()
+
+    def _accept(self, ls):
+        while True:
+            try:
+                conn, _ = ls.accept()
+                conn.settimeout(None)
+                return conn
+            except socket.timeout:
+                if self.proc.poll() is not None or time.monotonic() > self._start + 30:
+                    raise RuntimeError('QEMU did not connect its chardevs (rc %r): %s'
+                                       % (self.proc.poll(), self._stderr()[-2000:]))
+
+    def _reader(self, sock, buf):
+        while True:
+            try:
+                data = sock.recv(65536)
+            except OSError:
+                data = b''
+            with self._cond:
+                if not data:
+                    if buf is self._buf:
+                        self._eof = True
+                    self._cond.notify_all()
+                    return
+                buf.extend(data)
+                self._cond.notify_all()
+
+    def _stderr(self):
+        try:
+            self._errf.seek(0)
+            return self._errf.read().decode('utf-8', 'replace')
+        except (OSError, ValueError):
+            return ''
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def text(self):
+        with self._cond:
+            return self._buf.decode('utf-8', 'replace').replace('\r\n', '\n')
+
+    def expect(self, regex, timeout=None):
+        rx = re.compile(regex, re.M) if isinstance(regex, str) else regex
+        end = time.monotonic() + (self.timeout if timeout is None else timeout)
+        with self._cond:
+            while True:
+                text = self._buf.decode('utf-8', 'replace').replace('\r\n', '\n')
+                m = rx.search(text, self._pos)
+                if m:
+                    self._pos = m.end()
+                    return m
+                left = end - time.monotonic()
+                if self._eof or left <= 0:
+                    return None
+                self._cond.wait(min(left, 0.5))
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self._ser.sendall(data)
+
+    def monitor(self, cmd, timeout=10):
+        end = time.monotonic() + timeout
+        with self._cond:
+            # The first prompt comes with the banner, before any command.
+            while MONITOR_PROMPT.encode() not in self._mon:
+                if not self._cond.wait(max(0.0, end - time.monotonic())):
+                    raise RuntimeError('no monitor prompt: %r' % bytes(self._mon[-200:]))
+            mark = len(self._mon)
+        self._monsock.sendall(cmd.encode() + b'\n')
+        with self._cond:
+            while MONITOR_PROMPT.encode() not in self._mon[mark:]:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise RuntimeError('monitor command %r: no prompt after it' % cmd)
+                self._cond.wait(left)
+            out = self._mon[mark:].decode('utf-8', 'replace')
+        out = ANSI_RE.sub('', out[:out.rindex(MONITOR_PROMPT)]).replace('\r', '')
+        lines = out.split('\n')
+        if lines and lines[0].strip().endswith(cmd):
+            lines = lines[1:]
+        return '\n'.join(lines).strip('\n')
+
+    def wait(self, timeout=None):
+        if self._result is not None:
+            return self._result
+        left = self._deadline - time.monotonic() if timeout is None else timeout
+        try:
+            rc = self.proc.wait(timeout=max(0.0, left))
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            rc = None
+        elapsed = time.monotonic() - self._start
+        for th in self._threads:
+            th.join(5)
+        serial = self.text
+        status, reason = decode_exit(rc, serial, self.started_re)
+        self._result = Result(status, reason, serial, hv_part(serial, self.started_re), elapsed,
+                              rc, self._stderr())
+        return self._result
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        for sock in (getattr(self, '_ser', None), getattr(self, '_monsock', None)):
+            if sock is not None:
+                sock.close()
+        self._errf.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def session_iso(iso_path, mem_mib=512, timeout=60, accel=None, cpu=None, extra_args=()):
+    """A Session booting an ISO made by make_iso (the hypervisor)."""
+    return Session(qemu_argv(iso_path, mem_mib, accel, None, extra_args, cpu), timeout)
+
+
+def session_plain(boot_sector, guest_bin, disk_path, args='', mem_mib=128, timeout=60,
+                  cpu='max', accel='tcg', extra_args=()):
+    """A Session running guest_bin on plain QEMU (disk image at disk_path)."""
+    plain_disk(boot_sector, guest_bin, disk_path, args, mem_mib)
+    return Session(plain_argv(disk_path, mem_mib, None, cpu, accel, extra_args), timeout,
+                   PLAIN_MARKER_RE)
+
+
 class Tap:
     """Minimal TAP 13 output: one 'ok N - name' line per check, the plan
     at the end (meson accepts a trailing plan)."""
@@ -362,6 +686,12 @@ class Tap:
             if diag:
                 self.diag(diag)
         return bool(cond)
+
+    def skip(self, name, reason):
+        """A check that cannot run here: 'ok N - name # SKIP reason'."""
+        self.n += 1
+        name = str(name).replace('#', '\\#').replace('\n', ' ')
+        self._line('ok %d - %s # SKIP %s' % (self.n, name, str(reason).replace('\n', ' ')))
 
     def is_(self, got, want, name):
         return self.ok(got == want, name, 'wanted %r, got %r' % (want, got))
