@@ -84,16 +84,34 @@ void event_ud(struct svm_vcpu *vcpu)
 	event_exception(vcpu, X86_EXC_UD, false, 0, 0);
 }
 
+void event_init(struct svm_vcpu *vcpu)
+{
+	vcpu->events.virq = -1;
+}
+
 void event_after_exit(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
 {
 	struct vmcb *v = vcpu->vmcb;
 	struct event_queue *q = &vcpu->events;
 	uint8_t cr8 = (uint8_t)SHIFTOUT(v->ctrl.v_intr, VMCB_CTRL_V_TPR);
+	uint64_t ii = v->ctrl.exitintinfo;
 
-	/* APM Vol.2 15.7.2: an event that was being delivered is delivered again. */
-	if ((v->ctrl.exitintinfo & VMCB_CTRL_EVENTINJ_V) &&
-	    v->ctrl.exitcode != VMCB_EXITCODE_SHUTDOWN)
-		q->redeliver = v->ctrl.exitintinfo;
+	/* The CPU clears V_IRQ when it takes the virtual interrupt (15.21.4). */
+	if (q->virq_armed && !(v->ctrl.v_intr & VMCB_CTRL_V_IRQ)) {
+		q->virq = -1;
+		q->injected[2]++;
+	}
+	q->virq_armed = false;
+	/*
+	 * APM Vol.2 15.7.2: an event that was being delivered is delivered
+	 * again; an interrupt through V_IRQ as it came.
+	 */
+	if ((ii & VMCB_CTRL_EVENTINJ_V) && v->ctrl.exitcode != VMCB_EXITCODE_SHUTDOWN) {
+		if (SHIFTOUT(ii, VMCB_CTRL_EVENTINJ_TYPE) == VMCB_CTRL_EVENTINJ_TYPE_INTR)
+			q->virq = (int)SHIFTOUT(ii, VMCB_CTRL_EVENTINJ_VECTOR);
+		else
+			q->redeliver = ii;
+	}
 	/* MOV to CR8 went to V_TPR (V_INTR_MASKING, 15.21.1): the LAPIC's TPR follows. */
 	if (cr8 != q->cr8) {
 		vmm_set_cr8(vv, cr8);
@@ -170,13 +188,11 @@ static uint64_t event_exception_word(struct svm_vcpu *vcpu)
 	return inj;
 }
 
-/* Pick the one event for this VMRUN (0: none). */
-static uint64_t event_pick(struct svm_vcpu *vcpu, struct vmm_vcpu *vv, bool shadow)
+/* Pick the one event for EVENTINJ at this VMRUN (0: none). */
+static uint64_t event_pick(struct svm_vcpu *vcpu, bool shadow)
 {
 	struct event_queue *q = &vcpu->events;
-	struct vmcb *v = vcpu->vmcb;
 	uint64_t inj;
-	int vec;
 
 	if (q->redeliver != 0) {
 		inj = q->redeliver;
@@ -199,16 +215,54 @@ static uint64_t event_pick(struct svm_vcpu *vcpu, struct vmm_vcpu *vv, bool shad
 		       SHIFTIN(VMCB_CTRL_EVENTINJ_TYPE_NMI, VMCB_CTRL_EVENTINJ_TYPE) |
 		       VMCB_CTRL_EVENTINJ_V;
 	}
-	if ((v->state.rflags & X86_RFLAGS_IF) && !shadow && vmm_intr_pending(vv)) {
-		vec = vmm_intr_ack(vv);
-		if (vec >= 0) {
-			q->injected[2]++;
-			return SHIFTIN((unsigned)vec, VMCB_CTRL_EVENTINJ_VECTOR) |
-			       SHIFTIN(VMCB_CTRL_EVENTINJ_TYPE_INTR, VMCB_CTRL_EVENTINJ_TYPE) |
-			       VMCB_CTRL_EVENTINJ_V;
+	return 0;
+}
+
+/*
+ * Maskable interrupts (15.21.4), see event.h: one acknowledged vector is
+ * handed to the CPU in V_IRQ when the guest can take it at once, and no
+ * EVENTINJ competes with it; otherwise an interrupt that waits (in the
+ * monitor, or acknowledged already) opens the window: V_IRQ with a dummy
+ * vector and the VINTR intercept. While single-stepping, neither: the
+ * interrupt would push the TF of the step.
+ */
+static void event_irq(struct svm_vcpu *vcpu, struct vmm_vcpu *vv, bool shadow)
+{
+	struct event_queue *q = &vcpu->events;
+	struct vmcb *v = vcpu->vmcb;
+	uint64_t vi = v->ctrl.v_intr & ~(VMCB_CTRL_V_IRQ | VMCB_CTRL_V_INTR_VECTOR |
+					 VMCB_CTRL_V_INTR_PRIO | VMCB_CTRL_V_IGN_TPR);
+	bool now = (v->state.rflags & X86_RFLAGS_IF) && !shadow && v->ctrl.eventinj == 0;
+	bool window = false;
+	int vec;
+
+	if (q->step == EVENT_STEP_NONE) {
+		if (now && q->virq < 0 && vmm_intr_pending(vv)) {
+			vec = vmm_intr_ack(vv);
+			if (vec >= 0)
+				q->virq = vec;
+		}
+		if (now && q->virq >= 0) {
+			/*
+			 * The LAPIC has weighed TPR already: ignore V_TPR, and give
+			 * the highest priority too, as QEMU 7.2 compares V_INTR_PRIO
+			 * with V_TPR even with V_IGN_TPR set.
+			 */
+			vi |= VMCB_CTRL_V_IRQ | VMCB_CTRL_V_IGN_TPR |
+			      SHIFTIN(0xf, VMCB_CTRL_V_INTR_PRIO) |
+			      SHIFTIN((unsigned)q->virq, VMCB_CTRL_V_INTR_VECTOR);
+			q->virq_armed = true;
+		} else if (q->virq >= 0 || vmm_intr_pending(vv)) {
+			window = true;
+			vi |= VMCB_CTRL_V_IRQ | VMCB_CTRL_V_IGN_TPR |
+			      SHIFTIN(0xf, VMCB_CTRL_V_INTR_PRIO);
 		}
 	}
-	return 0;
+	v->ctrl.v_intr = vi;
+	if (window)
+		v->ctrl.intercept_misc1 |= VMCB_CTRL_INTERCEPT_VINTR;
+	else
+		v->ctrl.intercept_misc1 &= ~VMCB_CTRL_INTERCEPT_VINTR;
 }
 
 void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
@@ -217,7 +271,6 @@ void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
 	struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
 	bool shadow = (c->intr_shadow & VMCB_CTRL_INTR_SHADOW) != 0;
 	uint8_t cr8 = vmm_get_cr8(vv);
-	bool want_irq;
 
 	if (cr8 != q->cr8) {
 		c->v_intr = (c->v_intr & ~VMCB_CTRL_V_TPR) | SHIFTIN(cr8, VMCB_CTRL_V_TPR);
@@ -225,7 +278,7 @@ void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
 	}
 	if (!q->nmi && vmm_nmi_take(vv))
 		q->nmi = true;
-	c->eventinj = event_pick(vcpu, vv, shadow);
+	c->eventinj = event_pick(vcpu, shadow);
 
 	/* NMI windows: the handler's IRET, or the end of the interrupt shadow. */
 	if (q->nmi_masked)
@@ -235,13 +288,5 @@ void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
 	if (q->nmi && !q->nmi_masked && shadow && q->step == EVENT_STEP_NONE)
 		event_step_begin(vcpu, EVENT_STEP_SHADOW);
 
-	/* Interrupt window: the CPU exits once the guest can take one (15.21.4). */
-	want_irq = q->step == EVENT_STEP_NONE && vmm_intr_pending(vv);
-	if (want_irq) {
-		c->v_intr |= VMCB_CTRL_V_IRQ | VMCB_CTRL_V_IGN_TPR |
-			     SHIFTIN(0xf, VMCB_CTRL_V_INTR_PRIO);
-		c->intercept_misc1 |= VMCB_CTRL_INTERCEPT_VINTR;
-	} else if (c->intercept_misc1 & VMCB_CTRL_INTERCEPT_VINTR) {
-		event_vintr(vcpu);
-	}
+	event_irq(vcpu, vv, shadow);
 }

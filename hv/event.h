@@ -15,10 +15,22 @@
  *  - a maskable interrupt, acknowledged from the monitor only at the
  *    moment it is injected.
  * One event goes into EVENTINJ per VMRUN, in that order (APM Vol.2 8.5
- * priorities, with the re-delivered event before everything). What is
- * left opens a window that exits as soon as the guest can take it:
- *  - interrupts: V_IRQ with the VINTR intercept (the CPU waits for
- *    RFLAGS.IF = 1 and the end of the STI / MOV SS shadow itself);
+ * priorities, with the re-delivered event before everything), except
+ * maskable interrupts: one is acknowledged from the monitor only when
+ * the guest can take it right now (RFLAGS.IF = 1, no STI / MOV SS shadow,
+ * nothing in EVENTINJ) and handed to the CPU as a virtual interrupt
+ * (V_IRQ with V_INTR_VECTOR, 15.21.4), which the CPU then takes before
+ * the guest's first instruction; the CPU clears V_IRQ when it takes it.
+ * If it did not (an exit at that very boundary, a physical interrupt or
+ * NMI), it is handed over again, and an interrupt whose delivery was cut
+ * short by an intercept (EXITINTINFO) goes back there too. Not EVENTINJ,
+ * because QEMU 7.2 TCG delivers an EVENTINJ of type INTR twice: its
+ * VMRUN delivers the event and also leaves it pending as an exception,
+ * taken at the next exit request whatever RFLAGS.IF says then. What is left
+ * opens a window that exits as soon as the guest can take it:
+ *  - interrupts acknowledged nowhere yet: V_IRQ with a dummy vector and
+ *    the VINTR intercept (the CPU waits for IF = 1 and the end of the
+ *    shadow itself);
  *  - NMIs blocked because the guest is still in its NMI handler: the
  *    IRET intercept, then one single-step over the IRET (the NMI may come
  *    only after the IRET completes); NMIs blocked by the interrupt
@@ -49,9 +61,14 @@ struct event_queue {
 #define EVENT_STEP_IRET   1             /* over the NMI handler's IRET */
 #define EVENT_STEP_SHADOW 2             /* over the instruction in an interrupt shadow */
 	bool step_guest_tf;             /* RFLAGS.TF as the guest had it */
+	int virq;                       /* acknowledged vector not yet taken; -1: none */
+	bool virq_armed;                /* in V_IRQ at the last VMRUN */
 	uint8_t cr8;                    /* V_TPR as last written by us */
 	uint64_t injected[4];           /* statistics: exceptions, NMIs, interrupts, re-deliveries */
 };
+
+/* An empty queue (after svm_vcpu_init()). */
+void event_init(struct svm_vcpu *vcpu);
 
 /* After a #VMEXIT: keep the event EXITINTINFO reports and take the guest's CR8. */
 void event_after_exit(struct svm_vcpu *vcpu, struct vmm_vcpu *vv);

@@ -213,6 +213,7 @@ int svm_vcpu_init(struct svm_vcpu *vcpu, hpa_t ncr3)
 	vcpu->flush_tlb_ctrl = svm_has(SVM_FEAT_FLUSHBYASID) ? VMCB_CTRL_TLB_CTRL_FLUSH_ASID
 							     : VMCB_CTRL_TLB_CTRL_FLUSH_ALL;
 	vcpu->run_extra |= SVM_RUN_FLUSH;
+	event_init(vcpu);
 	return 0;
 
 error:

@@ -76,8 +76,15 @@ svm_world_switch:
 	mov	GPR_R15(%rdi), %r15
 	mov	GPR_RDI(%rdi), %rdi
 
-	vmload	%rax
+	/*
+	 * STI goes before VMLOAD, not right before VMRUN: QEMU 7.2 TCG would
+	 * carry the STI shadow into the guest (its VMRUN never clears the
+	 * inhibit flag), and the guest's first instruction would run before a
+	 * virtual interrupt that is due at once (hv/event.h). GIF = 0 holds
+	 * interrupts back until VMRUN anyway.
+	 */
 	sti
+	vmload	%rax
 	vmrun	%rax
 	cli
 	vmsave	%rax

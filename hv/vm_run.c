@@ -115,7 +115,8 @@ static bool vm_wakeup_pending(struct vm *vm)
 	if (!vm->vcpu.events.nmi && vmm_nmi_take(vv))
 		vm->vcpu.events.nmi = true;
 	/* A queued exception (the single-step #DB after HLT) is delivered at once. */
-	return vm->vcpu.events.nmi || vm->vcpu.events.exc || vmm_intr_pending(vv);
+	return vm->vcpu.events.nmi || vm->vcpu.events.exc || vm->vcpu.events.virq >= 0 ||
+	       vmm_intr_pending(vv);
 }
 
 /*

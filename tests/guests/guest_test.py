@@ -221,9 +221,10 @@ def sc_exittrace(t, args):
     """loglevel=debug: one trace line per exit, matching the statistics."""
     run = Run(args, 'guest=exitcount loglevel=debug')
     check_common(t, run, OK, 'exittrace')
-    trace = TRACE_RE.findall(run.text)
+    # The host's timer and console interrupts come when they come.
+    trace = [tr for tr in TRACE_RE.findall(run.text) if tr[0] not in HOST_EVENT_EXITS]
     names = [n for n, _, _, _ in trace]
-    t.is_(len(trace), 18, 'exittrace: 18 trace lines')
+    t.is_(len(trace), 18, 'exittrace: 18 trace lines (host events aside)')
     t.is_((names.count('CPUID'), names.count('IOIO'), names.count('HLT')), (10, 7, 1),
           'exittrace: trace names match the exits')
     io = [tr for tr in trace if tr[0] == 'IOIO']
