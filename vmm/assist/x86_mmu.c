@@ -392,11 +392,12 @@ x86_walk_allowed(const struct x86_walk *w, const struct x86_state *st,
 		if (user && !us)
 			return false;
 		/*
-		 * SMAP: a supervisor data access to a user page faults unless
-		 * it is explicit (or implicit at CPL < 3) with RFLAGS.AC = 1.
+		 * SMAP (SDM Vol.3 4.6.1): a supervisor data access to a user
+		 * page faults, except an explicit one (CPL < 3) with
+		 * RFLAGS.AC = 1; AC never exempts an implicit access.
 		 */
 		smap_blocks = !(st->rflags & X86_RFLAGS_AC) ||
-		    ((acc & X86_ACC_IMPLICIT) && st->cpl == 3);
+		    (acc & X86_ACC_IMPLICIT);
 		if (!user && us && (st->cr4 & X86_CR4_SMAP) && smap_blocks)
 			return false;
 	}
