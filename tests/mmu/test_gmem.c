@@ -500,13 +500,21 @@ suite_fetch(void)
 	mt_check(rc == X86_MMU_FAULT && n == 0 && exc.vector == X86_EXC_GP,
 	    "fetch: RIP past the CS limit");
 
-	/* real mode: CS base + IP, IP truncated to 16 bits */
+	/* real mode: CS base + IP, IP truncated to 16 bits, 64 KiB limit */
 	memset(&st, 0, sizeof(st));
 	st.seg[X86_SEG_CS].base = 0x20000;
+	st.seg[X86_SEG_CS].limit = 0xffff;
+	st.seg[X86_SEG_CS].attr = 0x09b;
 	st.rip = 0x10100;
 	rc = x86_fetch_insn(&m, &st, b, &n, &exc);
 	mt_check(rc == 0 && n == 15 && memcmp(b, &mt_ram[0x20100], 15) == 0,
 	    "fetch: real mode CS:IP");
+	st.rip = 0xfffa;
+	memset(&exc, 0, sizeof(exc));
+	rc = x86_fetch_insn(&m, &st, b, &n, &exc);
+	mt_check(rc == 0 && n == 6 && memcmp(b, &mt_ram[0x2fffa], 6) == 0 &&
+	    exc.vector == X86_EXC_GP && exc.has_error && exc.error == 0,
+	    "fetch: real mode stops at the 64 KiB CS limit with #GP(0)");
 }
 
 /*

@@ -86,12 +86,16 @@ x86_seg_linear(const struct x86_state *st, enum x86_seg seg, uint64_t off,
 		off &= 0xffffffff;
 
 	/*
-	 * Real mode and virtual-8086 mode: base + offset (SDM Vol.3 20.1.1).
-	 * The hidden limit is not checked, so state with a zero limit (as a
-	 * hand-filled test state may have) still works; a linear address
-	 * outside long mode has 32 bits.
+	 * Real mode and virtual-8086 mode: base + offset (SDM Vol.3 20.1.1),
+	 * a 32-bit linear address. Every byte must lie within the hidden
+	 * limit (each instruction's "Real-Address Mode Exceptions" and
+	 * "Virtual-8086 Mode Exceptions": #GP(0), #SS(0) for SS): a word at
+	 * offset 0xffff of a 64 KiB segment faults. The limit is whatever
+	 * the hidden part holds (4 GiB in "unreal" mode); no type checks.
 	 */
 	if (!(st->cr0 & X86_CR0_PE) || (st->rflags & X86_RFLAGS_VM)) {
+		if (off + (size - 1) > s->limit)
+			goto fault;
 		*la = (s->base + off) & 0xffffffff;
 		return 0;
 	}

@@ -87,7 +87,8 @@ int x86_mmu_gva_to_gpa(struct x86_machine *m, const struct x86_state *st,
  * x86_seg_linear - logical -> linear address for an access of size bytes
  * at offset off of segment seg, with address size addrsize (2, 4 or 8
  * bytes: off is truncated to it first).
- *   real mode / virtual-8086: base + off (no limit or type checks);
+ *   real mode / virtual-8086: base + off; off .. off+size-1 must lie
+ *     within the hidden limit (no type checks);
  *   protected and compatibility mode: the segment must be usable
  *     (attr P=1, S=1), writable for a write, readable for a read of a code
  *     segment, a code segment for EXEC; off .. off+size-1 must lie within
@@ -96,9 +97,10 @@ int x86_mmu_gva_to_gpa(struct x86_machine *m, const struct x86_state *st,
  *   64-bit mode: base only for FS and GS, no limit; both the first and the
  *     last byte must be canonical (48 or 57 bits by CR4.LA57).
  * A failure gives #SS(0) for SS and #GP(0) for the other segments.
- * NOTE for callers building state by hand: in protected mode the segment
- * attr and limit are checked, so fill them (e.g. attr 0x093, limit
- * 0xffffffff for a flat data segment; CS 0x09b).
+ * NOTE for callers building state by hand: the limit is checked in every
+ * mode but 64-bit mode (real mode: 0xffff after reset), and in protected
+ * mode the attr too, so fill them as the CPU would hold them (e.g. attr
+ * 0x093, limit 0xffffffff for a flat data segment; CS 0x09b).
  * Returns 0 or X86_MMU_FAULT.
  */
 int x86_seg_linear(const struct x86_state *st, enum x86_seg seg,
