@@ -51,6 +51,9 @@ struct av_case {
 	bool no_xmm;            /* run without the XMM callback */
 	uint8_t xreg;           /* 1 + XMM register checked after, 0: none */
 	uint64_t xlo, xhi;      /* its expected value */
+	uint64_t fsbase;        /* nonzero: FS base instead of the harness's */
+	uint64_t csbase;        /* nonzero (16/32-bit modes): CS base ... */
+	uint64_t ip;            /* ... and this IP/EIP */
 };
 
 #define R(reg, val) { 1 + X86_GPR_##reg, (val) }
@@ -82,6 +85,14 @@ struct av_case {
 
 static struct x86_machine av_m;
 static x86_xmm_cb_t av_xmm_cb;  /* the harness's, restored after no_xmm */
+
+/* IP, EIP or RIP: the instruction pointer wraps at the code size (SDM Vol.1 3.6). */
+static uint64_t
+av_ip_mask(unsigned mode)
+{
+	return mode == X86_MODE_LONG64 ? ~0ULL : mode == X86_MODE_PROT32 ?
+	    0xffffffffULL : 0xffffULL;
+}
 
 /*
  * Whether an exception pushes an error code (SDM Vol.3 6.15, APM Vol.2
@@ -165,6 +176,12 @@ av_run(const struct av_case *c, bool fetch, char *why, size_t whylen)
 	ah_state_init(&st, c->mode);
 	av_apply_regs(&st, c->in, ARRAY_SIZE(c->in));
 	st.rflags |= c->flin;
+	if (c->fsbase)
+		st.seg[X86_SEG_FS].base = c->fsbase;
+	if (c->csbase) {
+		st.seg[X86_SEG_CS].base = c->csbase;
+		st.rip = c->ip;
+	}
 	if (!av_put_code(&st, c, bytes, n)) {
 		snprintf(why, whylen, "could not place code");
 		return false;
@@ -192,7 +209,7 @@ av_run(const struct av_case *c, bool fetch, char *why, size_t whylen)
 	/* On an exception, out[] lists what earlier REP iterations committed. */
 	av_apply_regs(&want, c->out, ARRAY_SIZE(c->out));
 	if (c->status == X86_ASSIST_DONE && !c->rip_stays)
-		want.rip = st0.rip + n;
+		want.rip = (st0.rip + n) & av_ip_mask(c->mode);
 	for (unsigned i = 0; i < X86_GPR_COUNT; i++) {
 		if (st.gpr[i] != want.gpr[i]) {
 			snprintf(why, whylen, "gpr %u = %#llx want %#llx", i,
@@ -399,6 +416,7 @@ struct iv_case {
 	uint8_t vec;
 	uint32_t err;
 	uint64_t cr2;
+	uint64_t fsbase;        /* nonzero: FS base instead of the harness's */
 };
 
 #include "vectors_io.inc"
@@ -416,6 +434,8 @@ iv_run(const struct iv_case *c, char *why, size_t whylen)
 	ah_state_init(&st, c->mode);
 	av_apply_regs(&st, c->in, ARRAY_SIZE(c->in));
 	st.rflags |= c->flin;
+	if (c->fsbase)
+		st.seg[X86_SEG_FS].base = c->fsbase;
 	ah_put_code(&st, bytes, n);
 	for (size_t i = 0; i < ARRAY_SIZE(c->min) && c->min[i].size; i++)
 		ah_pwrite(c->min[i].gpa, c->min[i].size, c->min[i].v);
@@ -493,6 +513,107 @@ iv_midway_fault(unsigned *ncases)
 	    (unsigned long long)st.gpr[X86_GPR_RSI], (unsigned long long)st.gpr[X86_GPR_RCX], ah_ncb);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Emulator: a fault on the write of a read-modify-write commits nothing.    */
+
+/*
+ * The Mem Assist checks write permission before the read, so its write
+ * never faults after the ALU has run; x86_emul itself must still undo the
+ * flags and registers when a write callback faults (SDM Vol.3 6.5: a
+ * fault leaves the state as before the instruction). These cases call
+ * x86_emul with callbacks whose reads succeed and whose writes fault.
+ */
+static unsigned ev_nread, ev_nwrite, ev_fault_at;
+
+static int
+ev_read(void *ctx, unsigned seg, uint64_t off, unsigned addrsize, void *buf,
+    unsigned size, unsigned acc, struct x86_exception *exc)
+{
+	(void)ctx; (void)seg; (void)off; (void)addrsize; (void)acc; (void)exc;
+	ev_nread++;
+	memset(buf, 0x7f, size);
+	return X86_EMUL_DONE;
+}
+
+static int
+ev_write_fault(void *ctx, unsigned seg, uint64_t off, unsigned addrsize,
+    const void *buf, unsigned size, struct x86_exception *exc)
+{
+	(void)ctx; (void)seg; (void)addrsize; (void)buf; (void)size;
+	if (++ev_nwrite < ev_fault_at)
+		return X86_EMUL_DONE;
+	exc->vector = X86_EXC_PF;
+	exc->has_error = true;
+	exc->error = X86_PFERR_P | X86_PFERR_W;
+	exc->cr2 = off;
+	return X86_EMUL_EXCEPTION;
+}
+
+static const struct x86_emul_ops ev_ops = {
+	.read = ev_read, .write = ev_write_fault, .xmm = NULL,
+};
+
+static void
+ev_run(unsigned *ncases)
+{
+	/*
+	 * fault: the write that faults (1: the first); done: elements a REP
+	 * string instruction completed before it (they stay committed, SDM
+	 * Vol.2 REP), size: its element size.
+	 */
+	static const struct {
+		const char *name, *hex;
+		unsigned fault, done, size;
+	} cases[] = {
+		{ "add m32, imm8 (flags from the ALU)", "83 03 01", 1, 0, 0 },
+		{ "sub m64, r (flags from the ALU)", "48 29 0b", 1, 0, 0 },
+		{ "inc m8", "fe 03", 1, 0, 0 },
+		{ "neg m16", "66 f7 1b", 1, 0, 0 },
+		{ "xchg m32, eax (register not written)", "87 03", 1, 0, 0 },
+		{ "bts m64, rcx (CF)", "48 0f ab 0b", 1, 0, 0 },
+		{ "btc m32, imm8 (CF)", "0f ba 3b 07", 1, 0, 0 },
+		{ "rep movsb: fault in the first iteration", "f3 a4", 1, 0, 1 },
+		{ "rep movsb: fault in the second iteration keeps the first", "f3 a4", 2, 1, 1 },
+		{ "rep stosq: fault in the third iteration keeps two", "f3 48 ab", 3, 2, 8 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct x86_state st, st0;
+		struct x86_exception exc;
+		struct x86_insn insn;
+		const char *reason;
+		uint8_t b[16];
+		size_t n = ah_hex(cases[i].hex, b, sizeof(b));
+		int ret;
+		bool ok;
+
+		(*ncases)++;
+		ah_state_init(&st, X86_MODE_LONG64);
+		st.rflags |= X86_RFLAGS_ARITH;
+		st.gpr[X86_GPR_RCX] = 7;        /* REP count; bit 7 of 0x7f is 0 */
+		st0 = st;
+		if (cases[i].size != 0) {
+			st0.gpr[X86_GPR_RCX] -= cases[i].done;
+			st0.gpr[X86_GPR_RDI] += cases[i].done * cases[i].size;
+			if (b[1] == 0xa4)       /* MOVS moves rSI too */
+				st0.gpr[X86_GPR_RSI] += cases[i].done * cases[i].size;
+		}
+		ev_nread = ev_nwrite = 0;
+		ev_fault_at = cases[i].fault;
+		memset(&exc, 0, sizeof(exc));
+		ok = x86_decode(b, n, X86_MODE_LONG64, &insn) == X86_DECODE_OK;
+		ret = ok ? x86_emul(&insn, &st, &ev_ops, NULL, &exc, &reason) : -1;
+		ok = ret == X86_EMUL_EXCEPTION && exc.vector == X86_EXC_PF &&
+		    ev_nwrite == cases[i].fault && st.rip == st0.rip && st.rflags == st0.rflags &&
+		    memcmp(st.gpr, st0.gpr, sizeof(st.gpr)) == 0;
+		ah_ok(ok, "emul: write fault restores the state: %s # ret %d reads %u writes %u "
+		    "rflags %#llx (was %#llx) rax %#llx rcx %#llx", cases[i].name, ret,
+		    ev_nread, ev_nwrite, (unsigned long long)st.rflags,
+		    (unsigned long long)st0.rflags, (unsigned long long)st.gpr[X86_GPR_RAX],
+		    (unsigned long long)st.gpr[X86_GPR_RCX]);
+	}
+}
+
 int
 main(void)
 {
@@ -514,6 +635,7 @@ main(void)
 		ah_ok(ok, "io: %s%s%s", iv_cases[i].name, ok ? "" : " # ", why);
 	}
 	iv_midway_fault(&ncases);
+	ev_run(&ncases);
 	printf("# %u vectors\n", ncases);
 	if (ncases < 300)
 		ah_ok(false, "at least 300 vectors # only %u", ncases);
