@@ -1,6 +1,7 @@
 /*
- * insn_fetch.c - the instruction bytes at the guest's CS:RIP, for CPUs
- * without NRIP-save (see insn_fetch.h).
+ * insn_fetch.c - the instruction bytes at the guest's CS:RIP and the next
+ * RIP of an intercepted instruction, for CPUs without NRIP-save (see
+ * insn_fetch.h).
  *
  * The bytes come from decode assists when the CPU has them and the exit
  * provides them, otherwise from the assist library's guest MMU
@@ -16,62 +17,95 @@
 #include "vm.h"
 #include "x86_mmu.h"
 
-enum insn_mode insn_mode(const struct svm_vcpu *vcpu)
+/*
+ * Fetch into buf[X86_INSN_MAX_LEN] at CS:RIP of st (the fetch state of
+ * vcpu): the page of CS:RIP only, or with whole also the next page.
+ * Returns the number of bytes (>= 1), or -1 after a log line.
+ */
+static int insn_fetch_state(struct vm *vm, const struct x86_state *st,
+			    uint8_t buf[X86_INSN_MAX_LEN], bool whole)
 {
-	const struct vmcb_state *s = &vcpu->vmcb->state;
-
-	if (!(s->cr0 & X86_CR0_PE))
-		return INSN_MODE_16;
-	if ((s->efer & X86_EFER_LMA) && (s->cs.attr & X86_SEGATTR_L))
-		return INSN_MODE_64;
-	return (s->cs.attr & X86_SEGATTR_DB) ? INSN_MODE_32 : INSN_MODE_16;
-}
-
-int insn_fetch(struct vm *vm, const struct svm_vcpu *vcpu, uint8_t *buf, unsigned n,
-	       bool whole)
-{
-	const struct vmcb *v = vcpu->vmcb;
-	uint8_t bytes[X86_INSN_MAXLEN], *dst;
 	struct x86_exception exc;
-	struct x86_state st;
 	size_t got = 0;
 	int rc;
 
-	if (n > sizeof(bytes))
-		n = sizeof(bytes);
-	/* A caller buffer of 15 bytes takes the fetch directly. */
-	dst = (n == sizeof(bytes)) ? buf : bytes;
-	/* Decode assists (APM Vol.2 15.33.4) fill insn_bytes on #NPF and #PF intercepts only. */
-	if (v->ctrl.exitcode == VMCB_EXITCODE_NPF && v->ctrl.insn_len != 0 &&
-	    svm_has(SVM_FEAT_DECODEASSISTS)) {
-		got = v->ctrl.insn_len < n ? v->ctrl.insn_len : n;
-		memcpy(buf, v->ctrl.insn_bytes, got);
-		return (int)got;
-	}
-
-	/*
-	 * Otherwise through the guest's segmentation and page tables
-	 * (vmm/x86_mmu.c), with only the state the fetch reads.
-	 */
-	svm_vcpu_get_fetch_state(vcpu, &st);
 	if (whole)
-		rc = x86_fetch_insn(&vm->mach, &st, dst, &got, &exc);
+		rc = x86_fetch_insn(&vm->mach, st, buf, &got, &exc);
 	else
-		rc = x86_fetch_insn_page(&vm->mach, &st, dst, &got, &exc);
-	if (rc != 0 || got == 0) {
+		rc = x86_fetch_insn_page(&vm->mach, st, buf, &got, &exc);
+	if (rc != 0) {
 		/*
 		 * The CPU has just executed this instruction, so a fault here
 		 * means our MMU model disagrees with the CPU: say so plainly.
 		 */
 		log_printf(LOG_ERR, "insn: cannot fetch the instruction at RIP 0x%llx through "
 			   "the guest MMU (rc %d, vector %u, error 0x%x, address 0x%llx)\n",
-			   (unsigned long long)v->state.rip, rc, (unsigned)exc.vector,
+			   (unsigned long long)st->rip, rc, (unsigned)exc.vector,
 			   (unsigned)exc.error, (unsigned long long)exc.cr2);
 		return -1;
 	}
-	if (got > n)
-		got = n;
-	if (dst != buf)
-		memcpy(buf, dst, got);
-	return (int)got;
+	return (int)got;        /* x86_fetch_insn*: rc 0 means got >= 1 */
+}
+
+int insn_fetch(struct vm *vm, struct svm_vcpu *vcpu, uint8_t *buf, unsigned n,
+	       bool whole)
+{
+	const struct vmcb *v = vcpu->vmcb;
+	uint8_t bytes[X86_INSN_MAX_LEN];
+	struct x86_state st;
+	int got;
+
+	if (n > sizeof(bytes))
+		n = sizeof(bytes);
+	/* Decode assists (APM Vol.2 15.33.4) fill insn_bytes on #NPF and #PF intercepts only. */
+	if (v->ctrl.exitcode == VMCB_EXITCODE_NPF && v->ctrl.insn_len != 0 &&
+	    svm_has(SVM_FEAT_DECODEASSISTS)) {
+		got = v->ctrl.insn_len < n ? v->ctrl.insn_len : (int)n;
+		memcpy(buf, v->ctrl.insn_bytes, (size_t)got);
+		return got;
+	}
+	svm_vcpu_get_fetch_state(vcpu, &st);
+	got = insn_fetch_state(vm, &st, bytes, whole);
+	if (got > (int)n)
+		got = (int)n;
+	if (got > 0)
+		memcpy(buf, bytes, (size_t)got);
+	return got;
+}
+
+int insn_next_rip(struct vm *vm, struct svm_vcpu *vcpu, uint64_t *next)
+{
+	uint64_t exitcode = vcpu->vmcb->ctrl.exitcode;
+	uint8_t buf[X86_INSN_MAX_LEN];
+	struct x86_state st;
+	enum x86_cpu_mode mode;
+	int n, len = -1;
+
+	svm_vcpu_get_fetch_state(vcpu, &st);
+	mode = x86_cpu_mode(&st);
+	/*
+	 * The intercepted instructions are short: fetch from the page of
+	 * CS:RIP only, and walk the next page only if the bytes there do not
+	 * hold the whole instruction.
+	 */
+	n = insn_fetch_state(vm, &st, buf, false);
+	if (n > 0)
+		len = insn_len_intercepted(exitcode, buf, (unsigned)n, mode);
+	if (len < 0 && n > 0 && n < X86_INSN_MAX_LEN) {
+		n = insn_fetch_state(vm, &st, buf, true);
+		if (n > 0)
+			len = insn_len_intercepted(exitcode, buf, (unsigned)n, mode);
+	}
+	if (n <= 0)
+		return -1;
+	if (len < 0) {
+		log_printf(LOG_ERR, "insn: bytes at RIP 0x%llx (%02x %02x %02x %02x) are not "
+			   "the %s instruction\n", (unsigned long long)st.rip,
+			   buf[0], n > 1 ? buf[1] : 0, n > 2 ? buf[2] : 0, n > 3 ? buf[3] : 0,
+			   vmcb_exitcode_str(exitcode));
+		return -1;
+	}
+	/* IP/EIP wrap at the code size (SDM Vol.1 3.6: 16- and 32-bit code). */
+	*next = (st.rip + (uint64_t)len) & x86_size_mask(x86_mode_size(mode));
+	return 0;
 }

@@ -48,7 +48,7 @@ static const struct insn_form insn_forms[] = {
 };
 
 int insn_len_intercepted(uint64_t exitcode, const uint8_t *buf, unsigned n,
-			 enum insn_mode mode)
+			 enum x86_cpu_mode mode)
 {
 	const struct insn_form *f = NULL;
 	unsigned i = 0;
@@ -74,12 +74,12 @@ int insn_len_intercepted(uint64_t exitcode, const uint8_t *buf, unsigned n,
 		 * takes its byte (SDM Vol.2 2.2.1, APM Vol.3 1.2.7), so in
 		 * 64-bit mode REX bytes are part of the prefix run.
 		 */
-		while (i < n && i < INSN_MAX_LEN &&
+		while (i < n && i < X86_INSN_MAX_LEN &&
 		       (insn_is_legacy_prefix(buf[i]) ||
-			(mode == INSN_MODE_64 && (buf[i] & 0xf0) == 0x40)))
+			(mode == X86_MODE_LONG64 && (buf[i] & 0xf0) == 0x40)))
 			i++;
 	}
-	if (i + f->len > n || i + f->len > INSN_MAX_LEN)
+	if (i + f->len > n || i + f->len > X86_INSN_MAX_LEN)
 		return -1;
 	for (unsigned b = 0; b < f->len; b++) {
 		uint8_t want = f->bytes[b];

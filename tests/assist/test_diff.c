@@ -482,7 +482,7 @@ diff_one(const struct diff_form *f, bool fetch)
 	memcpy(ah_xmm, in.xmm, sizeof(ah_xmm));
 	if (fetch)
 		ah_put_code(&st, einsn, elen);
-	x86_assist_mem(&diff_m, &st, 0, fetch ? NULL : einsn, fetch ? 0 : elen, &res);
+	x86_assist_mem(&diff_m, &st, fetch ? NULL : einsn, fetch ? 0 : elen, &res);
 	for (unsigned i = 0; i < ARRAY_SIZE(diff_ptr_regs); i++)
 		st.gpr[diff_ptr_regs[i]] -= ebase;
 	diff_runs++;

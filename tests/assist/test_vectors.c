@@ -194,7 +194,7 @@ av_run(const struct av_case *c, bool fetch, char *why, size_t whylen)
 
 	if (c->no_xmm)
 		av_m.xmm_cb = NULL;
-	x86_assist_mem(&av_m, &st, 0, fetch ? NULL : bytes, fetch ? 0 : n, &res);
+	x86_assist_mem(&av_m, &st, fetch ? NULL : bytes, fetch ? 0 : n, &res);
 	av_m.xmm_cb = av_xmm_cb;
 	if (res.status != c->status) {
 		snprintf(why, whylen, "status %d want %d (%s) vec %u err %#x",

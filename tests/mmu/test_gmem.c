@@ -371,10 +371,10 @@ suite_gva_access(void)
 	    is_mmio_data(b + 0x1800, 0x10000000, 0x800),
 	    "gva: 8 KiB read over RAM, RAM and MMIO pages");
 
-	/* page table in MMIO is reported as X86_MMU_EPT */
+	/* page table in MMIO is reported as X86_MMU_PTE_NOT_RAM */
 	mt_w64(0x3000, 0x30000000 | P | RW | US);
 	rc = x86_gva_read(&m, &st, 0x10000, b, 4, 0, &exc);
-	mt_check(rc == X86_MMU_EPT, "gva: page table in MMIO gives X86_MMU_EPT");
+	mt_check(rc == X86_MMU_PTE_NOT_RAM, "gva: page table in MMIO gives X86_MMU_PTE_NOT_RAM");
 
 	/* no paging: la is the gpa */
 	memset(&st, 0, sizeof(st));
@@ -389,7 +389,7 @@ suite_fetch(void)
 	struct x86_machine m;
 	struct x86_state st;
 	struct x86_exception exc;
-	uint8_t b[X86_INSN_MAXLEN];
+	uint8_t b[X86_INSN_MAX_LEN];
 	size_t n;
 	int rc;
 
@@ -527,7 +527,7 @@ suite_fetch_page(void)
 	struct x86_machine m;
 	struct x86_state st;
 	struct x86_exception exc;
-	uint8_t b[X86_INSN_MAXLEN], full[X86_INSN_MAXLEN];
+	uint8_t b[X86_INSN_MAX_LEN], full[X86_INSN_MAX_LEN];
 	size_t n, nfull;
 	int rc;
 

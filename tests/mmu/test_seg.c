@@ -199,6 +199,49 @@ seg_state(const struct seg_case *c, struct x86_state *st)
 		st->seg[c->seg].attr |= X86_SEGATTR_L;
 }
 
+/* x86_cpu_mode and x86_mode_size: the one decision of the CPU mode. */
+static void
+mode_cases(void)
+{
+	static const struct {
+		const char *name;
+		uint64_t cr0, efer, rflags;
+		uint16_t csattr;
+		enum x86_cpu_mode mode;
+		unsigned size;
+	} c[] = {
+		{ "real mode", 0, 0, 0, 0x09b, X86_MODE_REAL16, 2 },
+		{ "real mode, CS.D set (ignored)", 0, 0, 0, 0x49b, X86_MODE_REAL16, 2 },
+		{ "16-bit protected mode", X86_CR0_PE, 0, 0, 0x09b, X86_MODE_PROT16, 2 },
+		{ "32-bit protected mode", X86_CR0_PE, 0, 0, 0x49b, X86_MODE_PROT32, 4 },
+		{ "virtual-8086 mode, CS.D set (ignored)", X86_CR0_PE, 0,
+		  X86_RFLAGS_VM, 0x4fb, X86_MODE_REAL16, 2 },
+		{ "compatibility mode, CS.D set", X86_CR0_PE | X86_CR0_PG,
+		  X86_EFER_LMA, 0, 0x49b, X86_MODE_PROT32, 4 },
+		{ "compatibility mode, CS.D clear", X86_CR0_PE | X86_CR0_PG,
+		  X86_EFER_LMA, 0, 0x09b, X86_MODE_PROT16, 2 },
+		{ "64-bit mode", X86_CR0_PE | X86_CR0_PG, X86_EFER_LMA, 0, 0x29b,
+		  X86_MODE_LONG64, 8 },
+		{ "CS.L without EFER.LMA is not 64-bit", X86_CR0_PE, 0, 0, 0x29b,
+		  X86_MODE_PROT16, 2 },
+	};
+	struct x86_state st;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		enum x86_cpu_mode m;
+
+		memset(&st, 0, sizeof(st));
+		st.cr0 = c[i].cr0;
+		st.efer = c[i].efer;
+		st.rflags = 0x2 | c[i].rflags;
+		st.seg[X86_SEG_CS].attr = c[i].csattr;
+		m = x86_cpu_mode(&st);
+		mt_diag("mode %u size %u", m, x86_mode_size(m));
+		mt_check(m == c[i].mode && x86_mode_size(m) == c[i].size,
+		    "cpu mode: %s", c[i].name);
+	}
+}
+
 void
 mt_suite_seg(void)
 {
@@ -207,6 +250,7 @@ mt_suite_seg(void)
 	gva_t la;
 	int rc;
 
+	mode_cases();
 	for (const struct seg_case *c = seg_cases; c->name; c++) {
 		seg_state(c, &st);
 		memset(&exc, 0, sizeof(exc));

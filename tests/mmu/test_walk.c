@@ -31,7 +31,7 @@
 #define XD  (1ULL << 63)
 
 enum { M_REAL, M_PROT, M_32, M_PAE, M_4L, M_5L };
-enum { R_OK, R_PF, R_GP, R_EPT };
+enum { R_OK, R_PF, R_GP, R_NOTRAM };
 
 /* flags */
 #define F_USER   0x001          /* CPL 3 */
@@ -289,13 +289,13 @@ static const struct walk_case walk_cases[] = {
 	{ "4L: SMAP does not apply to fetches", M_4L, 0, 0x00007f1234567abcULL,
 	  0xabc000, X, F_SMAP, .res = R_OK, .want = 0xabcabc },
 	{ "4L: CR3 in MMIO", M_4L, 0, 0x00007f1234567abcULL, 0xabc000, 0,
-	  F_CR3IO, .res = R_EPT },
+	  F_CR3IO, .res = R_NOTRAM },
 	{ "4L: PD table in MMIO", M_4L, 0, 0x00007f1234567abcULL, 0xabc000, 0,
 	  0, .plvl = 2, .pclr = BITS(51, 12), .pset = 0x80000000,
-	  .res = R_EPT },
+	  .res = R_NOTRAM },
 	{ "4L: PT beyond the end of RAM (unmapped)", M_4L, 0,
 	  0x00007f1234567abcULL, 0xabc000, 0, 0, .plvl = 1,
-	  .pclr = BITS(51, 12), .pset = MT_RAM_SIZE, .res = R_EPT },
+	  .pclr = BITS(51, 12), .pset = MT_RAM_SIZE, .res = R_NOTRAM },
 
 	/* ---- 5-level ---- */
 	{ "5L: 4K read", M_5L, 0, 0x00abcdef12345678ULL, 0xabc000, 0, 0,
@@ -463,9 +463,9 @@ mt_suite_walk(void)
 			    exc.vector == X86_EXC_GP && exc.has_error &&
 			    exc.error == 0, "walk: %s", c->name);
 			break;
-		case R_EPT:
+		case R_NOTRAM:
 			mt_diag("rc %d", rc);
-			mt_check(rc == X86_MMU_EPT, "walk: %s", c->name);
+			mt_check(rc == X86_MMU_PTE_NOT_RAM, "walk: %s", c->name);
 			break;
 		}
 	}

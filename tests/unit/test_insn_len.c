@@ -17,15 +17,15 @@
 struct insn_len_case {
 	const char *name;
 	uint64_t exitcode;
-	enum insn_mode mode;
+	enum x86_cpu_mode mode;
 	uint8_t bytes[20];
 	unsigned n;
 	int want;
 };
 
-#define M16 INSN_MODE_16
-#define M32 INSN_MODE_32
-#define M64 INSN_MODE_64
+#define M16 X86_MODE_REAL16
+#define M32 X86_MODE_PROT32
+#define M64 X86_MODE_LONG64
 #define CPUID VMCB_EXITCODE_CPUID
 
 static const struct insn_len_case cases[] = {

@@ -23,6 +23,7 @@
  */
 #include "x86_assist.h"
 #include "x86_emul.h"
+#include "x86_le.h"
 #include "x86_mmu.h"
 
 /* Port access through the machine; without a callback IN reads all-ones. */
@@ -118,7 +119,7 @@ x86_assist_io_string(struct x86_machine *m, struct x86_state *st,
 {
 	uint8_t buf[X86_ASSIST_IO_CHUNK];
 	unsigned size = io->size, as = io->addrsize, seg, reg;
-	uint64_t amask = x86_addr_mask(as);
+	uint64_t amask = x86_size_mask(as);
 	bool down = st->rflags & X86_RFLAGS_DF;
 	uint64_t cnt, off, low, n, len;
 	gva_t la;
@@ -220,7 +221,6 @@ x86_assist_io(struct x86_machine *m, struct x86_state *st,
     const struct x86_io_exit *io, struct x86_assist_result *res)
 {
 	uint8_t data[4] = { 0, 0, 0, 0 };
-	uint64_t v = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (io->size != 1 && io->size != 2 && io->size != 4) {
@@ -233,14 +233,11 @@ x86_assist_io(struct x86_machine *m, struct x86_state *st,
 
 	if (io->in) {
 		x86_assist_port(m, io->port, true, io->size, data);
-		for (unsigned i = 0; i < io->size; i++)
-			v |= (uint64_t)data[i] << (8 * i);
 		/* IN EAX zero-extends into RAX like any 32-bit write. */
-		x86_emul_reg_write(st, X86_GPR_RAX, false, io->size, v);
+		x86_emul_reg_write(st, X86_GPR_RAX, false, io->size,
+		    x86_le_load(data, io->size));
 	} else {
-		v = st->gpr[X86_GPR_RAX];
-		for (unsigned i = 0; i < io->size; i++)
-			data[i] = (uint8_t)(v >> (8 * i));
+		x86_le_store(data, io->size, st->gpr[X86_GPR_RAX]);
 		x86_assist_port(m, io->port, false, io->size, data);
 	}
 	st->rip = io->next_rip;

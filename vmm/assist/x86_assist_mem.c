@@ -167,7 +167,7 @@ x86_assist_mem_decode(struct x86_machine *m, struct x86_state *st,
 }
 
 int
-x86_assist_mem(struct x86_machine *m, struct x86_state *st, gpa_t fault_gpa,
+x86_assist_mem(struct x86_machine *m, struct x86_state *st,
     const uint8_t *bytes, size_t nbytes, struct x86_assist_result *res)
 {
 	struct x86_assist_mem_ctx ctx = { .m = m, .st = st };
@@ -175,7 +175,6 @@ x86_assist_mem(struct x86_machine *m, struct x86_state *st, gpa_t fault_gpa,
 	const char *reason;
 	int ret;
 
-	(void)fault_gpa;
 	memset(res, 0, sizeof(*res));
 	if (x86_assist_mem_decode(m, st, bytes, nbytes, &insn, res) != X86_ASSIST_DONE)
 		return res->status;

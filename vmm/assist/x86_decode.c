@@ -15,6 +15,7 @@
  * instructions longer than 15 bytes.
  */
 #include "x86_decode.h"
+#include "x86_le.h"
 
 /* ------------------------------------------------------------------------ */
 /* Opcode tables                                                             */
@@ -310,19 +311,22 @@ x86_decode_next(struct x86_cursor *c, uint8_t *b)
 	return X86_DECODE_OK;
 }
 
-/* Read an n-byte little-endian value, sign-extended to 64 bits. */
+/*
+ * Read an n-byte little-endian value (n = 1, 2, 4 or 8), sign-extended to
+ * 64 bits. Like n calls of x86_decode_next: when it cannot have all n
+ * bytes, the first byte missing decides (past the bytes given and below
+ * 15: NEED_MORE; at byte 15: INVALID).
+ */
 static int
 x86_decode_sval(struct x86_cursor *c, unsigned n, int64_t *val)
 {
-	uint64_t v = 0;
-	uint8_t b;
-	int ret;
+	uint64_t v;
 
-	for (unsigned i = 0; i < n; i++) {
-		if ((ret = x86_decode_next(c, &b)) != X86_DECODE_OK)
-			return ret;
-		v |= (uint64_t)b << (8 * i);
-	}
+	if (c->pos + n > c->len || c->pos + n > X86_INSN_MAX_LEN)
+		return c->len < X86_INSN_MAX_LEN ? X86_DECODE_NEED_MORE :
+		    X86_DECODE_INVALID;
+	v = x86_le_load(c->bytes + c->pos, n);
+	c->pos += n;
 	if (n < 8 && (v & BIT(8 * n - 1)))
 		v |= ~0ULL << (8 * n);
 	*val = (int64_t)v;
@@ -558,20 +562,6 @@ x86_decode_moffs(struct x86_cursor *c, struct x86_insn *insn)
 }
 
 /* ------------------------------------------------------------------------ */
-
-unsigned
-x86_cpu_mode(const struct x86_state *st)
-{
-	uint16_t csattr = st->seg[X86_SEG_CS].attr;
-
-	if (!(st->cr0 & X86_CR0_PE))
-		return X86_MODE_REAL16;
-	if ((st->efer & X86_EFER_LMA) && (csattr & X86_SEGATTR_L))
-		return X86_MODE_LONG64;
-	if (st->rflags & X86_RFLAGS_VM)
-		return X86_MODE_REAL16;
-	return (csattr & X86_SEGATTR_DB) ? X86_MODE_PROT32 : X86_MODE_PROT16;
-}
 
 int
 x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,

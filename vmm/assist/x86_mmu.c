@@ -7,6 +7,7 @@
  * Vol.2 chapters 4-5. What is and is not modelled is listed in x86_mmu.h.
  */
 #include "x86_mmu.h"
+#include "x86_le.h"
 
 /* ------------------------------------------------------------------------ */
 /* Paging-structure entries (SDM Vol.3 4.3 Table 4-4..4-6, 4.4 Tables
@@ -235,9 +236,9 @@ x86_walk_maxphy(const struct x86_machine *m)
  * level top. Inlined into each of its three call sites with a constant
  * mode, so that the entry size, index width and per-mode tests fold away
  * in each copy: the walk runs on every instruction fetch of the exit
- * path (hv/insn_len.c).
+ * path (hv/insn_fetch.c) that the fetch cache cannot answer.
  * Returns 0 with w->pte[w->n - 1] the leaf at level w->lvl, 1 for a #PF
- * (w->err holds P and RSVD as found), or X86_MMU_EPT.
+ * (w->err holds P and RSVD as found), or X86_MMU_PTE_NOT_RAM.
  */
 static inline __attribute__((always_inline)) int
 x86_walk_tables(const struct x86_machine *m, const struct x86_state *st,
@@ -286,14 +287,9 @@ x86_walk_tables(const struct x86_machine *m, const struct x86_state *st,
 		bool big;
 
 		if (r == NULL || r->size - (pa - r->gpa) < size)
-			return X86_MMU_EPT;
+			return X86_MMU_PTE_NOT_RAM;
 		p = r->hva + (pa - r->gpa);
-		/* shifts of byte loads, which the compiler turns into one load */
-		pte = (uint64_t)p[0] | (uint64_t)p[1] << 8 |
-		    (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
-		if (size == 8)
-			pte |= (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
-			    (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+		pte = x86_le_load(p, size);     /* one load: size is constant */
 		w->pte[n] = pte;
 		/* An A/D update to a read-only view is dropped, as x86_gpa_write does. */
 		w->pte_hva[n] = (r->prot & X86_PROT_WRITE) ? p : NULL;
@@ -587,20 +583,6 @@ x86_gva_write(struct x86_machine *m, const struct x86_state *st, gva_t la,
 	    acc | X86_ACC_WRITE, true, exc);
 }
 
-/* Code size of the current CS in bytes: 2, 4 or 8. */
-static unsigned
-x86_mmu_code_size(const struct x86_state *st)
-{
-	const struct x86_segment *cs = &st->seg[X86_SEG_CS];
-
-	if ((st->efer & X86_EFER_LMA) && (cs->attr & X86_SEGATTR_L))
-		return 8;
-	if ((st->cr0 & X86_CR0_PE) && !(st->rflags & X86_RFLAGS_VM) &&
-	    (cs->attr & X86_SEGATTR_DB))
-		return 4;
-	return 2;
-}
-
 /*
  * Copy len bytes of guest-physical memory at gpa for an instruction
  * fetch: straight from the view when one RAM view holds them all (the
@@ -626,22 +608,22 @@ x86_fetch_bytes(struct x86_machine *m, gpa_t gpa, uint8_t *buf, size_t len)
  */
 static int
 x86_fetch(struct x86_machine *m, const struct x86_state *st,
-	  uint8_t buf[X86_INSN_MAXLEN], size_t *n, struct x86_exception *exc,
+	  uint8_t buf[X86_INSN_MAX_LEN], size_t *n, struct x86_exception *exc,
 	  bool one_page)
 {
 	struct x86_exception limit_exc, tmp;
-	unsigned csize = x86_mmu_code_size(st);
-	size_t want = X86_INSN_MAXLEN, got = 0, chunk;
+	unsigned csize = x86_mode_size(x86_cpu_mode(st));
+	size_t want = X86_INSN_MAX_LEN, got = 0, chunk;
 	gva_t la;
 	gpa_t gpa;
 	int rc;
 
 	*n = 0;
 	/* SDM Vol.3 5.3: every byte fetched must lie within the CS limit */
-	rc = x86_seg_linear(st, X86_SEG_CS, st->rip, X86_INSN_MAXLEN,
+	rc = x86_seg_linear(st, X86_SEG_CS, st->rip, X86_INSN_MAX_LEN,
 	    X86_ACC_EXEC, csize, &la, &limit_exc);
 	if (rc != 0) {
-		for (want = X86_INSN_MAXLEN - 1; want > 0; want--) {
+		for (want = X86_INSN_MAX_LEN - 1; want > 0; want--) {
 			if (x86_seg_linear(st, X86_SEG_CS, st->rip,
 			    (unsigned)want, X86_ACC_EXEC, csize, &la,
 			    &tmp) == 0)
@@ -677,7 +659,7 @@ x86_fetch(struct x86_machine *m, const struct x86_state *st,
 
 int
 x86_fetch_insn(struct x86_machine *m, const struct x86_state *st,
-	       uint8_t buf[X86_INSN_MAXLEN], size_t *n,
+	       uint8_t buf[X86_INSN_MAX_LEN], size_t *n,
 	       struct x86_exception *exc)
 {
 	return x86_fetch(m, st, buf, n, exc, false);
@@ -685,7 +667,7 @@ x86_fetch_insn(struct x86_machine *m, const struct x86_state *st,
 
 int
 x86_fetch_insn_page(struct x86_machine *m, const struct x86_state *st,
-		    uint8_t buf[X86_INSN_MAXLEN], size_t *n,
+		    uint8_t buf[X86_INSN_MAX_LEN], size_t *n,
 		    struct x86_exception *exc)
 {
 	return x86_fetch(m, st, buf, n, exc, true);

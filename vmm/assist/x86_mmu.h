@@ -25,10 +25,11 @@
  *   0                 success
  *   X86_MMU_FAULT     a guest exception: *exc is filled (#PF with error
  *                     code and cr2, #GP(0) or #SS(0)); inject it
- *   X86_MMU_EPT       a paging-structure entry lies in MMIO or unmapped
- *                     guest-physical memory. Hardware would read the
- *                     device; we cannot, and a #PF would be a lie, so this
- *                     is a host-level error: stop the guest and report.
+ *   X86_MMU_PTE_NOT_RAM  a paging-structure entry is not in RAM: it
+ *                     lies in MMIO or unmapped guest-physical memory.
+ *                     Hardware would read the device; we cannot, and a
+ *                     #PF would be a lie, so this is a host-level error:
+ *                     stop the guest and report.
  *   X86_MMU_EMEM      a guest-physical access failed (x86_gpa_read/write
  *                     returned -1: MMIO with no Mem callback registered)
  */
@@ -40,13 +41,13 @@
 #include "x86_state.h"
 
 #define X86_MMU_FAULT (-1)
-#define X86_MMU_EPT   (-2)
+#define X86_MMU_PTE_NOT_RAM (-2)
 #define X86_MMU_EMEM  (-3)
 
 /*
  * Width of a long-mode linear address: 57 bits with CR4.LA57 (5-level
  * paging), else 48 (SDM Vol.3 4.5). The one source of this number for
- * the guest MMU and the hypervisor's MSR checks (FS/GS base, LSTAR...).
+ * the guest MMU; meant for hv/'s MSR checks (FS/GS base, LSTAR...) too.
  */
 static inline unsigned
 x86_va_bits(uint64_t cr4)
@@ -77,7 +78,7 @@ x86_canonical(uint64_t la, unsigned va_bits)
  * In long mode a non-canonical la gives #GP(0); outside long mode la is
  * truncated to 32 bits.
  * Returns 0, X86_MMU_FAULT (#PF: error code in exc->error, la in
- * exc->cr2) or X86_MMU_EPT.
+ * exc->cr2) or X86_MMU_PTE_NOT_RAM.
  */
 int x86_mmu_gva_to_gpa(struct x86_machine *m, const struct x86_state *st,
 		       gva_t la, unsigned acc, gpa_t *gpa,
@@ -115,7 +116,7 @@ int x86_seg_linear(const struct x86_state *st, enum x86_seg seg,
  * before any byte moves, so a #PF on the second page leaves memory and
  * devices untouched. RAM parts are copied, MMIO parts go to the Mem
  * callback (see x86_gpa_read).
- * Returns 0, X86_MMU_FAULT, X86_MMU_EPT or X86_MMU_EMEM.
+ * Returns 0, X86_MMU_FAULT, X86_MMU_PTE_NOT_RAM or X86_MMU_EMEM.
  */
 int x86_gva_read(struct x86_machine *m, const struct x86_state *st,
 		 gva_t la, void *buf, size_t len, unsigned acc,
@@ -123,9 +124,6 @@ int x86_gva_read(struct x86_machine *m, const struct x86_state *st,
 int x86_gva_write(struct x86_machine *m, const struct x86_state *st,
 		  gva_t la, const void *buf, size_t len, unsigned acc,
 		  struct x86_exception *exc);
-
-/* The longest x86 instruction (SDM Vol.2 2.3.11). */
-#define X86_INSN_MAXLEN 15
 
 /*
  * x86_fetch_insn - fetch up to 15 instruction bytes at CS:RIP (segment
@@ -135,12 +133,12 @@ int x86_gva_write(struct x86_machine *m, const struct x86_state *st,
  * fault (#GP(0) or #PF) and the function still returns 0, so that the
  * caller can inject it only if the instruction needs the missing bytes.
  * Returns 0 (*n >= 1), X86_MMU_FAULT if not even one byte could be
- * fetched (*n = 0, *exc filled), X86_MMU_EPT or X86_MMU_EMEM.
+ * fetched (*n = 0, *exc filled), X86_MMU_PTE_NOT_RAM or X86_MMU_EMEM.
  * Of st it reads only RIP, RFLAGS, CS, CR0, CR3, CR4, EFER and CPL (a
  * caller on a hot path may fill just those).
  */
 int x86_fetch_insn(struct x86_machine *m, const struct x86_state *st,
-		   uint8_t buf[X86_INSN_MAXLEN], size_t *n,
+		   uint8_t buf[X86_INSN_MAX_LEN], size_t *n,
 		   struct x86_exception *exc);
 
 /*
@@ -153,7 +151,7 @@ int x86_fetch_insn(struct x86_machine *m, const struct x86_state *st,
  * Same return values, and same fields of st read, as x86_fetch_insn.
  */
 int x86_fetch_insn_page(struct x86_machine *m, const struct x86_state *st,
-			uint8_t buf[X86_INSN_MAXLEN], size_t *n,
+			uint8_t buf[X86_INSN_MAX_LEN], size_t *n,
 			struct x86_exception *exc);
 
 #endif /* X86_MMU_H */
