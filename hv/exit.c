@@ -254,7 +254,7 @@ static bool exit_advance_rip(struct vm *vm, struct svm_vcpu *vcpu)
 	struct vmcb *v = vcpu->vmcb;
 	uint64_t rip;
 
-	if (svm_has(SVM_FEAT_NRIPS) && v->ctrl.nrip != 0) {
+	if (v->ctrl.nrip != 0 && svm_has(SVM_FEAT_NRIPS)) {
 		rip = v->ctrl.nrip;
 	} else if (insn_next_rip(vm, vcpu, &rip) != 0) {
 		log_printf(LOG_ERR, "vm: cannot find the next RIP after %s at RIP 0x%llx\n",

@@ -16,6 +16,7 @@
 
 #include "addr.h"
 #include "bits.h"
+#include "insn_fetch.h"
 #include "vmcb.h"
 #include "x86_machine.h"
 #include "x86_state.h"
@@ -131,6 +132,8 @@ struct svm_vcpu {
 #define SVM_RUN_CLEAN   BIT(1)          /* CPU has VMCB clean bits: set them on each VMRUN */
 	uint8_t flush_tlb_ctrl;         /* TLB_CONTROL for SVM_RUN_FLUSH (15.16.1) */
 	struct vmcb_clean_shadow clean_shadow;  /* covered fields at the last #VMEXIT */
+	/* The exit path's instruction fetch without NRIP-save (insn_fetch.h). */
+	struct insn_fetch_cache fetch_cache;
 };
 
 /*

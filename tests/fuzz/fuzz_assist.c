@@ -48,7 +48,10 @@
 #include "x86_assist.h"
 #include "x86_decode.h"
 #include "x86_guestmem.h"
-#include "x86_mmu.h"
+#include "x86_fetch.h"
+#include "x86_gva.h"
+#include "x86_seg.h"
+#include "x86_walk.h"
 
 #define FZ_RAM_SIZE 0x10000u
 

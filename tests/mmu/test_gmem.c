@@ -537,13 +537,13 @@ suite_fetch_page(void)
 	fill(&mt_ram[0x53000], 0x1000, 0x05);
 
 	st.rip = 0x10100;
-	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	rc = x86_fetch_insn_page(&m, &st, NULL, b, &n, &exc);
 	mt_check(rc == 0 && n == 15 && memcmp(b, &mt_ram[0x20100], 15) == 0,
 	    "fetch page: 15 bytes within a page");
 
 	/* PT entry 0x11 (page 0x11000 -> 0x35000) has no A bit yet */
 	st.rip = 0x10ff9;
-	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	rc = x86_fetch_insn_page(&m, &st, NULL, b, &n, &exc);
 	mt_check(rc == 0 && n == 7 && memcmp(b, &mt_ram[0x20ff9], 7) == 0 &&
 	    (mt_r64(0x4000 + 0x10 * 8) & PTE_A) &&
 	    !(mt_r64(0x4000 + 0x11 * 8) & PTE_A),
@@ -557,12 +557,12 @@ suite_fetch_page(void)
 	/* next page absent: no fault, unlike x86_fetch_insn */
 	st.rip = 0x19ffa;
 	memset(&exc, 0, sizeof(exc));
-	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	rc = x86_fetch_insn_page(&m, &st, NULL, b, &n, &exc);
 	mt_check(rc == 0 && n == 6 && memcmp(b, &mt_ram[0x53ffa], 6) == 0,
 	    "fetch page: an absent next page does not matter");
 
 	st.rip = 0x14000;
-	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	rc = x86_fetch_insn_page(&m, &st, NULL, b, &n, &exc);
 	mt_check(rc == X86_MMU_FAULT && n == 0 && exc.vector == X86_EXC_PF &&
 	    exc.error == 0x10 && exc.cr2 == 0x14000,
 	    "fetch page: page absent fails with #PF");
@@ -571,7 +571,7 @@ suite_fetch_page(void)
 	st.seg[X86_SEG_CS].attr = 0x09b | X86_SEGATTR_DB;
 	st.seg[X86_SEG_CS].limit = 0x10ffb;
 	st.rip = 0x10ff9;
-	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	rc = x86_fetch_insn_page(&m, &st, NULL, b, &n, &exc);
 	mt_check(rc == 0 && n == 3 && memcmp(b, &mt_ram[0x20ff9], 3) == 0,
 	    "fetch page: the CS limit still applies");
 }

@@ -24,7 +24,10 @@
 #include "x86_assist.h"
 #include "x86_emul.h"
 #include "x86_le.h"
-#include "x86_mmu.h"
+#include "x86_fetch.h"
+#include "x86_gva.h"
+#include "x86_seg.h"
+#include "x86_walk.h"
 
 /* Port access through the machine; without a callback IN reads all-ones. */
 static void
@@ -220,7 +223,7 @@ int
 x86_assist_io(struct x86_machine *m, struct x86_state *st,
     const struct x86_io_exit *io, struct x86_assist_result *res)
 {
-	uint8_t data[4] = { 0, 0, 0, 0 };
+	uint8_t data[8] = { 0 };        /* size is 1, 2 or 4; 8 for x86_le_load */
 
 	memset(res, 0, sizeof(*res));
 	if (io->size != 1 && io->size != 2 && io->size != 4) {

@@ -11,7 +11,10 @@
  */
 #include "x86_assist.h"
 #include "x86_emul.h"
-#include "x86_mmu.h"
+#include "x86_fetch.h"
+#include "x86_gva.h"
+#include "x86_seg.h"
+#include "x86_walk.h"
 
 struct x86_assist_mem_ctx {
 	struct x86_machine *m;
