@@ -460,6 +460,71 @@ x86_emul_is_rmw(const struct x86_insn *insn)
 	}
 }
 
+/*
+ * A string instruction: up to X86_EMUL_REP_BATCH iterations. Each one
+ * commits on its own: a fault in iteration k leaves the registers of
+ * iterations 0..k-1, as on hardware (SDM Vol.2 REP), so *saved (the
+ * state to restore on a fault) is the state before the iteration that
+ * faulted. *more: a REP prefix asks for further iterations.
+ */
+static int
+x86_emul_rep(struct x86_emul *e, struct x86_state *saved, bool *more)
+{
+	int ret;
+
+	for (unsigned i = 0; ; i++) {
+		*saved = *e->st;
+		ret = x86_emul_string(e, more);
+		if (ret != X86_EMUL_DONE || !*more || i + 1 >= X86_EMUL_REP_BATCH)
+			return ret;
+	}
+}
+
+/*
+ * Run insn->op: one switch, one function per kind of instruction (the
+ * string instructions through x86_emul_rep). *reason is set for an op
+ * that is not emulated here.
+ */
+static int
+x86_emul_op(struct x86_emul *e, struct x86_state *saved, bool *more,
+    const char **reason)
+{
+	int ret;
+
+	switch (e->insn->op) {
+	case X86_OP_MOV:
+	case X86_OP_MOVNTI:
+		return x86_emul_mov(e);
+	case X86_OP_MOVZX:
+	case X86_OP_MOVSX:
+	case X86_OP_MOVSXD:
+		return x86_emul_movx(e);
+	case X86_OP_ADD: case X86_OP_OR: case X86_OP_ADC: case X86_OP_SBB:
+	case X86_OP_AND: case X86_OP_SUB: case X86_OP_XOR: case X86_OP_CMP:
+	case X86_OP_TEST:
+		return x86_emul_alu2(e);
+	case X86_OP_NOT: case X86_OP_NEG: case X86_OP_INC: case X86_OP_DEC:
+		return x86_emul_alu1(e);
+	case X86_OP_XCHG:
+		return x86_emul_xchg(e);
+	case X86_OP_BT: case X86_OP_BTS: case X86_OP_BTR: case X86_OP_BTC:
+		return x86_emul_bt(e);
+	case X86_OP_MOVS: case X86_OP_STOS: case X86_OP_LODS:
+	case X86_OP_CMPS: case X86_OP_SCAS:
+		return x86_emul_rep(e, saved, more);
+	case X86_OP_CLFLUSH:
+		return X86_EMUL_DONE;   /* flushing MMIO: no data access */
+	case X86_OP_SSE_MOV:
+		ret = x86_emul_sse(e);
+		if (ret == X86_EMUL_UNSUPPORTED)
+			*reason = "SSE move on MMIO: no XMM callback registered";
+		return ret;
+	default:
+		*reason = "port I/O or unknown op in the Mem Assist";
+		return X86_EMUL_UNSUPPORTED;
+	}
+}
+
 int
 x86_emul(const struct x86_insn *insn, struct x86_state *st,
     const struct x86_emul_ops *ops, void *ctx, struct x86_exception *exc,
@@ -482,57 +547,7 @@ x86_emul(const struct x86_insn *insn, struct x86_state *st,
 	if (x86_emul_is_rmw(insn))
 		e.racc = X86_ACC_WRITE;
 
-	switch (insn->op) {
-	case X86_OP_MOV:
-	case X86_OP_MOVNTI:
-		ret = x86_emul_mov(&e);
-		break;
-	case X86_OP_MOVZX:
-	case X86_OP_MOVSX:
-	case X86_OP_MOVSXD:
-		ret = x86_emul_movx(&e);
-		break;
-	case X86_OP_ADD: case X86_OP_OR: case X86_OP_ADC: case X86_OP_SBB:
-	case X86_OP_AND: case X86_OP_SUB: case X86_OP_XOR: case X86_OP_CMP:
-	case X86_OP_TEST:
-		ret = x86_emul_alu2(&e);
-		break;
-	case X86_OP_NOT: case X86_OP_NEG: case X86_OP_INC: case X86_OP_DEC:
-		ret = x86_emul_alu1(&e);
-		break;
-	case X86_OP_XCHG:
-		ret = x86_emul_xchg(&e);
-		break;
-	case X86_OP_BT: case X86_OP_BTS: case X86_OP_BTR: case X86_OP_BTC:
-		ret = x86_emul_bt(&e);
-		break;
-	case X86_OP_MOVS: case X86_OP_STOS: case X86_OP_LODS:
-	case X86_OP_CMPS: case X86_OP_SCAS:
-		/*
-		 * Up to X86_EMUL_REP_BATCH iterations. Each one commits on
-		 * its own: a fault in iteration k leaves the registers of
-		 * iterations 0..k-1, as on hardware (SDM Vol.2 REP).
-		 */
-		for (unsigned i = 0; ; i++) {
-			saved = *st;
-			ret = x86_emul_string(&e, &more);
-			if (ret != X86_EMUL_DONE || !more || i + 1 >= X86_EMUL_REP_BATCH)
-				break;
-		}
-		break;
-	case X86_OP_CLFLUSH:
-		ret = X86_EMUL_DONE;    /* flushing MMIO: no data access */
-		break;
-	case X86_OP_SSE_MOV:
-		ret = x86_emul_sse(&e);
-		if (ret == X86_EMUL_UNSUPPORTED)
-			*reason = "SSE move on MMIO: no XMM callback registered";
-		break;
-	default:
-		*reason = "port I/O or unknown op in the Mem Assist";
-		return X86_EMUL_UNSUPPORTED;
-	}
-
+	ret = x86_emul_op(&e, &saved, &more, reason);
 	if (ret != X86_EMUL_DONE) {
 		/* An instruction that faults commits nothing (SDM Vol.3 6.5). */
 		*st = saved;
