@@ -65,7 +65,7 @@ struct x86_machine {
 	/*
 	 * Guest MAXPHYADDR (CPUID Fn8000_0008 EAX[7:0]) for the reserved-bit
 	 * checks of the guest page walk; 0 means 52, the architectural
-	 * maximum (x86_mmu.c).
+	 * maximum (x86_walk.c).
 	 */
 	uint8_t maxphyaddr;
 	x86_xmm_cb_t xmm_cb;    /* optional, see x86_xmm_cb_t */
