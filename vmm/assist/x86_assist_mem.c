@@ -96,13 +96,16 @@ static const struct x86_emul_ops x86_assist_mem_ops_noxmm = {
 	.xmm = NULL,
 };
 
-/* #UD for an encoding the CPU rejects (SDM Vol.3 6.15, interrupt 6). */
+/*
+ * The exception for an encoding the CPU rejects (SDM Vol.3 6.15): #UD
+ * (interrupt 6), or #GP(0) for one longer than 15 bytes (interrupt 13).
+ */
 static void
-x86_assist_ud(struct x86_assist_result *res)
+x86_assist_bad_insn(struct x86_assist_result *res, bool toolong)
 {
 	res->status = X86_ASSIST_EXCEPTION;
-	res->exc.vector = X86_EXC_UD;
-	res->exc.has_error = false;
+	res->exc.vector = toolong ? X86_EXC_GP : X86_EXC_UD;
+	res->exc.has_error = toolong;
 	res->exc.error = 0;
 	res->exc.cr2 = 0;
 }
@@ -160,7 +163,8 @@ x86_assist_mem_decode(struct x86_machine *m, struct x86_state *st,
 	case X86_DECODE_OK:
 		return X86_ASSIST_DONE;
 	case X86_DECODE_INVALID:
-		x86_assist_ud(res);
+	case X86_DECODE_TOOLONG:
+		x86_assist_bad_insn(res, ret == X86_DECODE_TOOLONG);
 		return res->status;
 	default:
 		res->status = X86_ASSIST_UNSUPPORTED;

@@ -11,8 +11,8 @@
  *  - 63 outside 64-bit mode is ARPL: unsupported; 66 63 (MOVSXD with a
  *    16-bit operand) too, as manuals and decoders disagree on its size.
  * Returns X86_DECODE_INVALID (#UD) for LOCK on a form that does not allow
- * it, for undefined group members (FE /2-7, FF /7, 0F BA /0-3) and for
- * instructions longer than 15 bytes.
+ * it and for undefined group members (FE /2-7, FF /7, 0F BA /0-3), and
+ * X86_DECODE_TOOLONG (#GP(0)) for instructions longer than 15 bytes.
  */
 #include "x86_decode.h"
 #include "x86_le.h"
@@ -299,12 +299,12 @@ struct x86_cursor {
 	size_t pos;
 };
 
-/* Take the next byte: OK, NEED_MORE, or INVALID past 15 bytes. */
+/* Take the next byte: OK, NEED_MORE, or TOOLONG past 15 bytes. */
 static int
 x86_decode_next(struct x86_cursor *c, uint8_t *b)
 {
 	if (c->pos >= X86_INSN_MAX_LEN)
-		return X86_DECODE_INVALID;
+		return X86_DECODE_TOOLONG;
 	if (c->pos >= c->len)
 		return X86_DECODE_NEED_MORE;
 	*b = c->bytes[c->pos++];
@@ -315,7 +315,7 @@ x86_decode_next(struct x86_cursor *c, uint8_t *b)
  * Read an n-byte little-endian value (n = 1, 2, 4 or 8), sign-extended to
  * 64 bits. Like n calls of x86_decode_next: when it cannot have all n
  * bytes, the first byte missing decides (past the bytes given and below
- * 15: NEED_MORE; at byte 15: INVALID).
+ * 15: NEED_MORE; at byte 15: TOOLONG).
  */
 static int
 x86_decode_sval(struct x86_cursor *c, unsigned n, int64_t *val)
@@ -324,7 +324,7 @@ x86_decode_sval(struct x86_cursor *c, unsigned n, int64_t *val)
 
 	if (c->pos + n > c->len || c->pos + n > X86_INSN_MAX_LEN)
 		return c->len < X86_INSN_MAX_LEN ? X86_DECODE_NEED_MORE :
-		    X86_DECODE_INVALID;
+		    X86_DECODE_TOOLONG;
 	v = x86_le_load(c->bytes + c->pos, n);
 	c->pos += n;
 	if (n < 8 && (v & BIT(8 * n - 1)))
@@ -354,7 +354,7 @@ x86_decode_prefixes(struct x86_cursor *c, struct x86_insn *insn)
 	for (;;) {
 		if (c->pos >= c->len)
 			return c->pos >= X86_INSN_MAX_LEN ?
-			    X86_DECODE_INVALID : X86_DECODE_NEED_MORE;
+			    X86_DECODE_TOOLONG : X86_DECODE_NEED_MORE;
 		b = c->bytes[c->pos];
 		switch (b) {
 		case 0xf0:
@@ -612,7 +612,7 @@ x86_decode_opcode(struct x86_cursor *c, struct x86_insn *insn,
 	/* The group member depends on ModRM.reg: peek at it before sizing. */
 	if (c->pos >= c->len)
 		return c->pos >= X86_INSN_MAX_LEN ?
-		    X86_DECODE_INVALID : X86_DECODE_NEED_MORE;
+		    X86_DECODE_TOOLONG : X86_DECODE_NEED_MORE;
 	g = &x86_groups[row->group][SHIFTOUT(c->bytes[c->pos], X86_MODRM_REG)];
 	if (g->flags & X86_F_INVALID)
 		return X86_DECODE_INVALID;

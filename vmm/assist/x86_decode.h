@@ -116,6 +116,8 @@ enum x86_decode_status {
 	X86_DECODE_NEED_MORE,   /* ran out of bytes */
 	X86_DECODE_UNSUPPORTED, /* valid x86 (or possibly so) we don't emulate */
 	X86_DECODE_INVALID,     /* #UD */
+	X86_DECODE_TOOLONG,     /* longer than 15 bytes: #GP(0) (SDM Vol.3
+				   6.15 interrupt 13, APM Vol.3 1.1) */
 };
 
 /*
