@@ -190,6 +190,9 @@ fc_cases_4l(void)
 		size_t n = 0;
 		int rc;
 
+		st.seg[X86_SEG_CS].limit = FC_LA + 0x100 + 14;
+		mt_check(x86_fetch_cache_lookup(&fc, &st) != NULL,
+		    "fetch cache: CS limit at the 15th byte: short path");
 		st.seg[X86_SEG_CS].limit = FC_LA + 0x100 + 13;
 		mt_check(x86_fetch_cache_lookup(&fc, &st) == NULL,
 		    "fetch cache: CS limit within the 15 bytes: no short path");
@@ -221,16 +224,21 @@ fc_cases_edges(void)
 	struct x86_state st;
 	uint8_t buf[X86_INSN_MAX_LEN];
 	struct x86_exception exc;
+	uint64_t hits, misses;
 	size_t n;
+	int rc;
 
 	memset(&fc, 0, sizeof(fc));
 	fc_setup_4l(&st);
 	fc_fetch(&fc, &st, 0xa0, FC_MISS, "edges: fill");
 	st.rip = FC_LA + 0xff8;
 	n = 0;
-	mt_diag("n %zu", n);
-	mt_check(x86_fetch_insn_page(&fc_m, &st, &fc, buf, &n, &exc) == 0 &&
-	    n == 8 && memcmp(buf, &mt_ram[FC_FRAME + 0xff8], 8) == 0,
+	hits = fc.hits;
+	rc = x86_fetch_insn_page(&fc_m, &st, &fc, buf, &n, &exc);
+	mt_diag("rc %d n %zu hits +%llu", rc, n,
+	    (unsigned long long)(fc.hits - hits));
+	mt_check(rc == 0 && n == 8 && fc.hits == hits + 1 &&
+	    memcmp(buf, &mt_ram[FC_FRAME + 0xff8], 8) == 0,
 	    "fetch cache: 8 bytes before the page end come from the cache");
 	st.rip = FC_LA + 0xff1;
 	mt_check(x86_fetch_cache_lookup(&fc, &st) != NULL,
@@ -244,6 +252,16 @@ fc_cases_edges(void)
 	st.rip = FC_LA - 1;
 	mt_check(x86_fetch_cache_lookup(&fc, &st) == NULL,
 	    "fetch cache: no lookup in the page before");
+	/* the next page, also near its end: not the cached page */
+	mt_w64(0x4000 + 8 * ((FC_LA >> 12) + 1), FC_FRAME2 | E);
+	memset(&mt_ram[FC_FRAME2 + 0xff8], 0x77, 8);
+	st.rip = FC_LA + 0x1ff8;
+	misses = fc.misses;
+	rc = x86_fetch_insn_page(&fc_m, &st, &fc, buf, &n, &exc);
+	mt_diag("rc %d n %zu byte0 %#x misses +%llu", rc, n, buf[0],
+	    (unsigned long long)(fc.misses - misses));
+	mt_check(rc == 0 && n == 8 && buf[0] == 0x77 && fc.misses == misses + 1,
+	    "fetch cache: another page near its end is a miss");
 }
 
 /* 32-bit paging: 4-byte entries. */
@@ -283,11 +301,44 @@ fc_cases_32(void)
 	fc_fetch(&fc, &st, 0xa0, FC_NONE, "paging off: never a hit");
 }
 
+/*
+ * 5-level paging: five entries to re-read (PML5 at 0x7000 -> the PML4 at
+ * 0x1000), each of them changed behind the cache's back in turn.
+ */
+static void
+fc_cases_5l(void)
+{
+	static const gpa_t ent[5] = { 0x7000, 0x1000, 0x2000, 0x3000,
+	    0x4000 + 8 * (FC_LA >> 12) };
+	struct x86_fetch_cache fc;
+	struct x86_state st;
+	char name[80];
+
+	memset(&fc, 0, sizeof(fc));
+	fc_setup_4l(&st);
+	mt_w64(0x7000, 0x1000 | E);
+	st.cr4 |= X86_CR4_LA57;
+	st.cr3 = 0x7000;
+	fc_fetch(&fc, &st, 0xa0, FC_MISS, "5-level: first fetch walks");
+	fc_fetch(&fc, &st, 0xa0, FC_HIT, "5-level: second fetch hits");
+	for (unsigned i = 0; i < 5; i++) {
+		uint64_t v = mt_r64(ent[i]);
+
+		mt_w64(ent[i], v & ~P);
+		snprintf(name, sizeof(name), "5-level: level %u entry not present: #PF", 4 - i);
+		fc_fetch(&fc, &st, 0, FC_MISS, name);
+		mt_w64(ent[i], v);
+		snprintf(name, sizeof(name), "5-level: level %u entry back: walks", 4 - i);
+		fc_fetch(&fc, &st, 0xa0, FC_MISS, name);
+	}
+}
+
 void
 mt_suite_fcache(void)
 {
 	mt_machine_init(&fc_m);
 	fc_cases_4l();
 	fc_cases_edges();
+	fc_cases_5l();
 	fc_cases_32();
 }
