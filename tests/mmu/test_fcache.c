@@ -252,6 +252,16 @@ fc_cases_edges(void)
 	st.rip = FC_LA - 1;
 	mt_check(x86_fetch_cache_lookup(&fc, &st) == NULL,
 	    "fetch cache: no lookup in the page before");
+	/* a code page that ends where its view ends is cached too */
+	mt_w64(0x4000 + 8 * (FC_LA >> 12), (MT_RAM_SIZE - PAGE_SIZE) | E);
+	memset(&mt_ram[MT_RAM_SIZE - PAGE_SIZE + 0x100], 0x55, 15);
+	st.rip = FC_LA + 0x100;
+	n = 0;
+	x86_fetch_insn_page(&fc_m, &st, &fc, buf, &n, &exc);
+	mt_check(n == 15 && buf[0] == 0x55 && x86_fetch_cache_lookup(&fc, &st) != NULL,
+	    "fetch cache: a page at the end of its RAM view is cached");
+	mt_w64(0x4000 + 8 * (FC_LA >> 12), FC_FRAME | E);
+	x86_fetch_cache_flush(&fc);
 	/* the next page, also near its end: not the cached page */
 	mt_w64(0x4000 + 8 * ((FC_LA >> 12) + 1), FC_FRAME2 | E);
 	memset(&mt_ram[FC_FRAME2 + 0xff8], 0x77, 8);
