@@ -1,19 +1,15 @@
 /*
- * insn_fetch.c - the instruction bytes at the guest's CS:RIP and the next
- * RIP of an intercepted instruction, for CPUs without NRIP-save (see
- * insn_fetch.h).
- *
- * The bytes come from decode assists when the CPU has them and the exit
- * provides them, otherwise from the assist library's guest MMU
- * (x86_fetch.h: CS:RIP through segmentation and the guest's tables).
- * This runs on every intercepted instruction of a CPU without NRIP-save,
+ * insn_fetch.c - the next RIP of an intercepted instruction for CPUs
+ * without NRIP-save (see insn_fetch.h): its bytes at CS:RIP from the
+ * assist library's guest MMU (x86_fetch.h: segmentation and the guest's
+ * tables; decode assists give bytes for #NPF/#PF exits only, APM Vol.2
+ * 15.33.4, not for these intercepts). This runs on every intercepted instruction of a CPU without NRIP-save,
  * so it reads only the state the fetch needs and, first, only the page
  * of CS:RIP, whose translation the vCPU's fetch cache keeps: a hit costs
  * a re-read of the page-table entries the walk used instead of a walk.
  */
 #include "insn_fetch.h"
 #include "log.h"
-#include "string.h"
 #include "svm.h"
 #include "vm.h"
 #include "x86_fetch.h"
@@ -28,7 +24,7 @@ static int insn_fetch_state(struct vm *vm, struct svm_vcpu *vcpu,
 			    const struct x86_state *st,
 			    uint8_t buf[X86_INSN_MAX_LEN], bool whole)
 {
-	struct x86_exception exc;
+	struct x86_exception exc = { 0 };
 	size_t got = 0;
 	int rc;
 
@@ -49,32 +45,6 @@ static int insn_fetch_state(struct vm *vm, struct svm_vcpu *vcpu,
 		return -1;
 	}
 	return (int)got;        /* x86_fetch_insn*: rc 0 means got >= 1 */
-}
-
-int insn_fetch(struct vm *vm, struct svm_vcpu *vcpu, uint8_t *buf, unsigned n,
-	       bool whole)
-{
-	const struct vmcb *v = vcpu->vmcb;
-	uint8_t bytes[X86_INSN_MAX_LEN];
-	struct x86_state st;
-	int got;
-
-	if (n > sizeof(bytes))
-		n = sizeof(bytes);
-	/* Decode assists (APM Vol.2 15.33.4) fill insn_bytes on #NPF and #PF intercepts only. */
-	if (v->ctrl.exitcode == VMCB_EXITCODE_NPF && v->ctrl.insn_len != 0 &&
-	    svm_has(SVM_FEAT_DECODEASSISTS)) {
-		got = v->ctrl.insn_len < n ? v->ctrl.insn_len : (int)n;
-		memcpy(buf, v->ctrl.insn_bytes, (size_t)got);
-		return got;
-	}
-	svm_vcpu_get_fetch_state(vcpu, &st);
-	got = insn_fetch_state(vm, vcpu, &st, bytes, whole);
-	if (got > (int)n)
-		got = (int)n;
-	if (got > 0)
-		memcpy(buf, bytes, (size_t)got);
-	return got;
 }
 
 /*
