@@ -9,7 +9,7 @@
 
 #include "mmu_test.h"
 
-enum { S_REAL, S_V86, S_PROT, S_COMPAT, S_LONG, S_LONG57 };
+enum { S_REAL, S_V86, S_PROT, S_PROT_L, S_COMPAT, S_LONG, S_LONG57 };
 enum { E_OK, E_GP, E_SS };
 
 /* Segment attributes in VMCB format (x86_state.h): P S DPL type, DB, L. */
@@ -152,6 +152,14 @@ static const struct seg_case seg_cases[] = {
 	  A_DATA_RW, 0, 0, 0xffffffff00001234ULL, 4, R, 4, E_OK, 0x1234 },
 	{ "long: FS base + 32-bit offset", S_LONG, X86_SEG_FS, A_DATA_RW, 0,
 	  0x10000, 0x100000010ULL, 4, R, 4, E_OK, 0x10010 },
+	{ "long: word at the last canonical byte", S_LONG, X86_SEG_DS, A_DATA_RW,
+	  0, 0, 0x00007fffffffffffULL, 2, R, 8, E_GP, 0 },
+	{ "long: byte at the last canonical byte", S_LONG, X86_SEG_DS, A_DATA_RW,
+	  0, 0, 0x00007fffffffffffULL, 1, R, 8, E_OK, 0x00007fffffffffffULL },
+	{ "prot: size 0 counts as 1 at the limit", S_PROT, X86_SEG_DS,
+	  A_DATA_RW, 0xfff, 0x100000, 0xfff, 0, R, 4, E_OK, 0x100fff },
+	{ "prot with CS.L but no EFER.LMA: the limit applies", S_PROT_L,
+	  X86_SEG_DS, A_DATA_RW, 0xfff, 0, 0x1000, 1, R, 4, E_GP, 0 },
 	{ "long57: 57-bit canonical", S_LONG57, X86_SEG_DS, A_DATA_RW, 0, 0,
 	  0x0000800000000000ULL, 8, R, 8, E_OK, 0x0000800000000000ULL },
 	{ "long57: non-canonical", S_LONG57, X86_SEG_DS, A_DATA_RW, 0, 0,
@@ -174,6 +182,10 @@ seg_state(const struct seg_case *c, struct x86_state *st)
 	case S_PROT:
 		st->cr0 = X86_CR0_PE;
 		st->seg[X86_SEG_CS].attr = A_CODE_R | X86_SEGATTR_DB;
+		break;
+	case S_PROT_L:          /* CS.L means nothing without EFER.LMA */
+		st->cr0 = X86_CR0_PE;
+		st->seg[X86_SEG_CS].attr = A_CODE_R | X86_SEGATTR_L;
 		break;
 	case S_COMPAT:
 		st->cr0 = X86_CR0_PE | X86_CR0_PG;
@@ -251,6 +263,13 @@ mt_suite_seg(void)
 	int rc;
 
 	mode_cases();
+	/* a segment number out of range is refused, not read past the array */
+	memset(&st, 0, sizeof(st));
+	memset(&exc, 0, sizeof(exc));
+	st.cr0 = X86_CR0_PE;
+	rc = x86_seg_linear(&st, X86_SEG_COUNT, 0, 1, R, 4, &la, &exc);
+	mt_check(rc == X86_MMU_FAULT && exc.vector == X86_EXC_GP,
+	    "seg: segment number X86_SEG_COUNT gives #GP");
 	for (const struct seg_case *c = seg_cases; c->name; c++) {
 		seg_state(c, &st);
 		memset(&exc, 0, sizeof(exc));

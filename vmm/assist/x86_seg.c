@@ -49,6 +49,7 @@ x86_seg_linear(const struct x86_state *st, enum x86_seg seg, uint64_t off,
 {
 	const struct x86_segment *s;
 	uint8_t vec = (seg == X86_SEG_SS) ? X86_EXC_SS : X86_EXC_GP;
+	enum x86_cpu_mode mode = x86_cpu_mode(st);
 
 	if ((unsigned)seg >= X86_SEG_COUNT)
 		goto fault;
@@ -68,7 +69,7 @@ x86_seg_linear(const struct x86_state *st, enum x86_seg seg, uint64_t off,
 	 * offset 0xffff of a 64 KiB segment faults. The limit is whatever
 	 * the hidden part holds (4 GiB in "unreal" mode); no type checks.
 	 */
-	if (!(st->cr0 & X86_CR0_PE) || (st->rflags & X86_RFLAGS_VM)) {
+	if (mode == X86_MODE_REAL16) {
 		if (off + (size - 1) > s->limit)
 			goto fault;
 		*la = (s->base + off) & 0xffffffff;
@@ -80,8 +81,7 @@ x86_seg_linear(const struct x86_state *st, enum x86_seg seg, uint64_t off,
 	 * keep their base; every byte must be canonical (SDM Vol.3 3.2.4,
 	 * 5.3.1; APM Vol.2 4.12.2), else #SS(0) for SS, #GP(0) otherwise.
 	 */
-	if ((st->efer & X86_EFER_LMA) &&
-	    (st->seg[X86_SEG_CS].attr & X86_SEGATTR_L)) {
+	if (mode == X86_MODE_LONG64) {
 		unsigned vb = x86_va_bits(st->cr4);
 		gva_t first = off;
 
