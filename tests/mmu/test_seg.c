@@ -4,6 +4,7 @@
  * #GP vs #SS), compatibility mode and 64-bit mode (FS/GS base, canonical
  * checks with and without LA57, address size).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -263,10 +264,16 @@ mt_suite_seg(void)
 	int rc;
 
 	mode_cases();
-	/* a segment number out of range is refused, not read past the array */
+	/*
+	 * A segment number out of range is refused, not read past the array
+	 * (where CR0 follows: here it would look like a flat data segment).
+	 */
 	memset(&st, 0, sizeof(st));
 	memset(&exc, 0, sizeof(exc));
-	st.cr0 = X86_CR0_PE;
+	_Static_assert(offsetof(struct x86_state, cr0) ==
+	    offsetof(struct x86_state, seg) + X86_SEG_COUNT * sizeof(st.seg[0]),
+	    "CR0 right after the segments");
+	st.cr0 = X86_CR0_PE | 0x0093ULL << 16 | 0xffffffffULL << 32;
 	rc = x86_seg_linear(&st, X86_SEG_COUNT, 0, 1, R, 4, &la, &exc);
 	mt_check(rc == X86_MMU_FAULT && exc.vector == X86_EXC_GP,
 	    "seg: segment number X86_SEG_COUNT gives #GP");
