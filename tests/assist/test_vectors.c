@@ -52,6 +52,7 @@ struct av_case {
 	uint8_t xreg;           /* 1 + XMM register checked after, 0: none */
 	uint64_t xlo, xhi;      /* its expected value */
 	uint64_t fsbase;        /* nonzero: FS base instead of the harness's */
+	uint64_t gsbase;        /* nonzero: GS base instead of the harness's */
 	uint64_t csbase;        /* nonzero (16/32-bit modes): CS base ... */
 	uint64_t ip;            /* ... and this IP/EIP */
 };
@@ -178,6 +179,8 @@ av_run(const struct av_case *c, bool fetch, char *why, size_t whylen)
 	st.rflags |= c->flin;
 	if (c->fsbase)
 		st.seg[X86_SEG_FS].base = c->fsbase;
+	if (c->gsbase)
+		st.seg[X86_SEG_GS].base = c->gsbase;
 	if (c->csbase) {
 		st.seg[X86_SEG_CS].base = c->csbase;
 		st.rip = c->ip;
@@ -200,6 +203,12 @@ av_run(const struct av_case *c, bool fetch, char *why, size_t whylen)
 		snprintf(why, whylen, "status %d want %d (%s) vec %u err %#x",
 		    res.status, c->status, res.reason ? res.reason : "",
 		    res.exc.vector, res.exc.error);
+		return false;
+	}
+	/* x86_assist.h: UNSUPPORTED comes with a reason to log */
+	if (c->status == X86_ASSIST_UNSUPPORTED && (res.reason == NULL ||
+	    (c->no_xmm && strstr(res.reason, "XMM") == NULL))) {
+		snprintf(why, whylen, "reason \"%s\"", res.reason ? res.reason : "(none)");
 		return false;
 	}
 	if (c->status == X86_ASSIST_EXCEPTION &&
@@ -417,6 +426,7 @@ struct iv_case {
 	uint32_t err;
 	uint64_t cr2;
 	uint64_t fsbase;        /* nonzero: FS base instead of the harness's */
+	uint32_t fslimit;       /* nonzero: FS limit instead of the harness's */
 };
 
 #include "vectors_io.inc"
@@ -436,6 +446,8 @@ iv_run(const struct iv_case *c, char *why, size_t whylen)
 	st.rflags |= c->flin;
 	if (c->fsbase)
 		st.seg[X86_SEG_FS].base = c->fsbase;
+	if (c->fslimit)
+		st.seg[X86_SEG_FS].limit = c->fslimit;
 	ah_put_code(&st, bytes, n);
 	for (size_t i = 0; i < ARRAY_SIZE(c->min) && c->min[i].size; i++)
 		ah_pwrite(c->min[i].gpa, c->min[i].size, c->min[i].v);
@@ -614,6 +626,28 @@ ev_run(unsigned *ncases)
 	}
 }
 
+/*
+ * A guest-memory failure (MMIO with no Mem callback registered) is
+ * X86_ASSIST_ERROR with a reason to log.
+ */
+static void
+ev_error_reason(unsigned *ncases)
+{
+	struct x86_machine m = av_m;
+	struct x86_assist_result res;
+	struct x86_state st;
+
+	(*ncases)++;
+	m.mem_cb = NULL;
+	ah_reset();
+	ah_state_init(&st, X86_MODE_LONG64);
+	st.gpr[X86_GPR_RBX] = D + 0x10;
+	x86_assist_mem(&m, &st, (const uint8_t *)"\x8b\x03", 2, &res);
+	ah_ok(res.status == X86_ASSIST_ERROR && res.reason != NULL &&
+	    st.rip == AH_CODE, "mem: MMIO without a Mem callback is an error with a reason "
+	    "# status %d reason \"%s\"", res.status, res.reason ? res.reason : "(none)");
+}
+
 int
 main(void)
 {
@@ -636,6 +670,7 @@ main(void)
 	}
 	iv_midway_fault(&ncases);
 	ev_run(&ncases);
+	ev_error_reason(&ncases);
 	printf("# %u vectors\n", ncases);
 	if (ncases < 300)
 		ah_ok(false, "at least 300 vectors # only %u", ncases);
