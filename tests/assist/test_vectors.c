@@ -53,6 +53,7 @@ struct av_case {
 	uint64_t xlo, xhi;      /* its expected value */
 	uint64_t fsbase;        /* nonzero: FS base instead of the harness's */
 	uint64_t gsbase;        /* nonzero: GS base instead of the harness's */
+	uint64_t esbase;        /* nonzero: ES base instead of the harness's */
 	uint64_t csbase;        /* nonzero (16/32-bit modes): CS base ... */
 	uint64_t ip;            /* ... and this IP/EIP */
 };
@@ -181,6 +182,8 @@ av_run(const struct av_case *c, bool fetch, char *why, size_t whylen)
 		st.seg[X86_SEG_FS].base = c->fsbase;
 	if (c->gsbase)
 		st.seg[X86_SEG_GS].base = c->gsbase;
+	if (c->esbase)
+		st.seg[X86_SEG_ES].base = c->esbase;
 	if (c->csbase) {
 		st.seg[X86_SEG_CS].base = c->csbase;
 		st.rip = c->ip;
@@ -427,6 +430,7 @@ struct iv_case {
 	uint64_t cr2;
 	uint64_t fsbase;        /* nonzero: FS base instead of the harness's */
 	uint32_t fslimit;       /* nonzero: FS limit instead of the harness's */
+	uint64_t esbase;        /* nonzero: ES base instead of the harness's */
 };
 
 #include "vectors_io.inc"
@@ -448,6 +452,8 @@ iv_run(const struct iv_case *c, char *why, size_t whylen)
 		st.seg[X86_SEG_FS].base = c->fsbase;
 	if (c->fslimit)
 		st.seg[X86_SEG_FS].limit = c->fslimit;
+	if (c->esbase)
+		st.seg[X86_SEG_ES].base = c->esbase;
 	ah_put_code(&st, bytes, n);
 	for (size_t i = 0; i < ARRAY_SIZE(c->min) && c->min[i].size; i++)
 		ah_pwrite(c->min[i].gpa, c->min[i].size, c->min[i].v);
