@@ -45,8 +45,7 @@ bench_mem(const char *hex, bool fetch, unsigned long iters)
 	t0 = bench_now();
 	for (unsigned long i = 0; i < iters; i++) {
 		st = st0;
-		x86_assist_mem(&bm, &st, AH_DEV_BASE + 0x100, fetch ? NULL : b,
-		    fetch ? 0 : n, &res);
+		x86_assist_mem(&bm, &st, fetch ? NULL : b, fetch ? 0 : n, &res);
 		if (res.status != X86_ASSIST_DONE) {
 			printf("bench: %s failed (%d)\n", hex, res.status);
 			return -1;

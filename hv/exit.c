@@ -256,62 +256,26 @@ static const exit_handler_t exit_handlers[EXIT_STAT_SLOTS] = {
 /*
  * Retire the intercepted instruction (exit_retire()): the next RIP is
  * VMCB nRIP when the CPU saves it (15.7.1), otherwise CS:RIP plus the
- * length from decoding the bytes there. Returns false (and stops the
- * run) if the bytes cannot be read or are not the instruction the exit
- * code names.
+ * decoded length (insn_next_rip(), insn_fetch.c). Returns false (and
+ * stops the run) if the bytes cannot be read or are not the instruction
+ * the exit code names.
  */
 static bool exit_advance_rip(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	struct vmcb *v = vcpu->vmcb;
-	uint8_t buf[INSN_MAX_LEN];
-	enum insn_mode mode;
 	uint64_t rip;
-	int n, len = -1;
 
-	if (svm_has(SVM_FEAT_NRIPS) && v->ctrl.nrip != 0) {
+	if (v->ctrl.nrip != 0 && svm_has(SVM_FEAT_NRIPS)) {
 		rip = v->ctrl.nrip;
-		goto done;
+	} else if (insn_next_rip(vm, vcpu, &rip) != 0) {
+		log_printf(LOG_ERR, "vm: cannot find the next RIP after %s at RIP 0x%llx\n",
+			   vmcb_exitcode_str(v->ctrl.exitcode), (unsigned long long)v->state.rip);
+		vmcb_dump(v);
+		vm_stop(vm, HV_STATUS_GUEST_ERROR);
+		return false;
 	}
-	/*
-	 * The intercepted instructions are short: fetch from the page of
-	 * CS:RIP only, and walk the next page only if the bytes there do not
-	 * hold the whole instruction.
-	 */
-	mode = insn_mode(vcpu);
-	n = insn_fetch(vm, vcpu, buf, sizeof(buf), false);
-	if (n > 0)
-		len = insn_len_intercepted(v->ctrl.exitcode, buf, (unsigned)n, mode);
-	if (len < 0 && n >= 0 && n < INSN_MAX_LEN) {
-		n = insn_fetch(vm, vcpu, buf, sizeof(buf), true);
-		if (n > 0)
-			len = insn_len_intercepted(v->ctrl.exitcode, buf, (unsigned)n, mode);
-	}
-	if (n <= 0) {
-		log_printf(LOG_ERR, "vm: cannot fetch the instruction at RIP 0x%llx for %s\n",
-			   (unsigned long long)v->state.rip, vmcb_exitcode_str(v->ctrl.exitcode));
-		goto error;
-	}
-	if (len < 0) {
-		log_printf(LOG_ERR, "vm: bytes at RIP 0x%llx (%02x %02x %02x %02x) are not "
-			   "the %s instruction\n", (unsigned long long)v->state.rip,
-			   buf[0], n > 1 ? buf[1] : 0, n > 2 ? buf[2] : 0, n > 3 ? buf[3] : 0,
-			   vmcb_exitcode_str(v->ctrl.exitcode));
-		goto error;
-	}
-	/* IP/EIP wrap at the code size (SDM Vol.1 3.6: 16- and 32-bit code). */
-	rip = v->state.rip + (uint64_t)len;
-	if (mode == INSN_MODE_16)
-		rip &= 0xffffULL;
-	else if (mode == INSN_MODE_32)
-		rip &= 0xffffffffULL;
-done:
 	exit_retire(vcpu, rip);
 	return true;
-
-error:
-	vmcb_dump(v);
-	vm_stop(vm, HV_STATUS_GUEST_ERROR);
-	return false;
 }
 
 void exit_handle(struct vm *vm)

@@ -1,77 +1,131 @@
 /*
- * insn_fetch.c - the instruction bytes at the guest's CS:RIP, for CPUs
- * without NRIP-save (see insn_fetch.h).
- *
- * The bytes come from decode assists when the CPU has them and the exit
- * provides them, otherwise from the assist library's guest MMU
- * (x86_fetch_insn: CS:RIP through segmentation and the guest's tables).
- * This runs on every intercepted instruction of a CPU without NRIP-save,
+ * insn_fetch.c - the next RIP of an intercepted instruction for CPUs
+ * without NRIP-save (see insn_fetch.h): its bytes at CS:RIP from the
+ * assist library's guest MMU (x86_fetch.h: segmentation and the guest's
+ * tables; decode assists give bytes for #NPF/#PF exits only, APM Vol.2
+ * 15.33.4, not for these intercepts). This runs on every intercepted instruction of a CPU without NRIP-save,
  * so it reads only the state the fetch needs and, first, only the page
- * of CS:RIP.
+ * of CS:RIP, whose translation the vCPU's fetch cache keeps: a hit costs
+ * a re-read of the page-table entries the walk used instead of a walk.
  */
 #include "insn_fetch.h"
 #include "log.h"
-#include "string.h"
 #include "svm.h"
 #include "vm.h"
-#include "x86_mmu.h"
+#include "x86_fetch.h"
 
-enum insn_mode insn_mode(const struct svm_vcpu *vcpu)
+/*
+ * Fetch into buf[X86_INSN_MAX_LEN] at CS:RIP of st (the fetch state of
+ * vcpu): the page of CS:RIP only, through the vCPU's fetch cache, or with
+ * whole also the next page. Returns the number of bytes (>= 1), or -1
+ * after a log line.
+ */
+static int insn_fetch_state(struct vm *vm, struct svm_vcpu *vcpu,
+			    const struct x86_state *st,
+			    uint8_t buf[X86_INSN_MAX_LEN], bool whole)
 {
-	const struct vmcb_state *s = &vcpu->vmcb->state;
-
-	if (!(s->cr0 & X86_CR0_PE))
-		return INSN_MODE_16;
-	if ((s->efer & X86_EFER_LMA) && (s->cs.attr & X86_SEGATTR_L))
-		return INSN_MODE_64;
-	return (s->cs.attr & X86_SEGATTR_DB) ? INSN_MODE_32 : INSN_MODE_16;
-}
-
-int insn_fetch(struct vm *vm, const struct svm_vcpu *vcpu, uint8_t *buf, unsigned n,
-	       bool whole)
-{
-	const struct vmcb *v = vcpu->vmcb;
-	uint8_t bytes[X86_INSN_MAXLEN], *dst;
-	struct x86_exception exc;
-	struct x86_state st;
+	struct x86_exception exc = { 0 };
 	size_t got = 0;
 	int rc;
 
-	if (n > sizeof(bytes))
-		n = sizeof(bytes);
-	/* A caller buffer of 15 bytes takes the fetch directly. */
-	dst = (n == sizeof(bytes)) ? buf : bytes;
-	/* Decode assists (APM Vol.2 15.33.4) fill insn_bytes on #NPF and #PF intercepts only. */
-	if (v->ctrl.exitcode == VMCB_EXITCODE_NPF && v->ctrl.insn_len != 0 &&
-	    svm_has(SVM_FEAT_DECODEASSISTS)) {
-		got = v->ctrl.insn_len < n ? v->ctrl.insn_len : n;
-		memcpy(buf, v->ctrl.insn_bytes, got);
-		return (int)got;
-	}
-
-	/*
-	 * Otherwise through the guest's segmentation and page tables
-	 * (vmm/x86_mmu.c), with only the state the fetch reads.
-	 */
-	svm_vcpu_get_fetch_state(vcpu, &st);
 	if (whole)
-		rc = x86_fetch_insn(&vm_vv(vm, vcpu)->mach, &st, dst, &got, &exc);
+		rc = x86_fetch_insn(&vm_vv(vm, vcpu)->mach, st, buf, &got, &exc);
 	else
-		rc = x86_fetch_insn_page(&vm_vv(vm, vcpu)->mach, &st, dst, &got, &exc);
-	if (rc != 0 || got == 0) {
+		rc = x86_fetch_insn_page(&vm_vv(vm, vcpu)->mach, st, &vcpu->fetch_cache.mmu, buf,
+					 &got, &exc);
+	if (rc != 0) {
 		/*
 		 * The CPU has just executed this instruction, so a fault here
 		 * means our MMU model disagrees with the CPU: say so plainly.
 		 */
 		log_printf(LOG_ERR, "insn: cannot fetch the instruction at RIP 0x%llx through "
 			   "the guest MMU (rc %d, vector %u, error 0x%x, address 0x%llx)\n",
-			   (unsigned long long)v->state.rip, rc, (unsigned)exc.vector,
+			   (unsigned long long)st->rip, rc, (unsigned)exc.vector,
 			   (unsigned)exc.error, (unsigned long long)exc.cr2);
 		return -1;
 	}
-	if (got > n)
-		got = n;
-	if (dst != buf)
-		memcpy(buf, dst, got);
-	return (int)got;
+	return (int)got;        /* x86_fetch_insn*: rc 0 means got >= 1 */
+}
+
+/*
+ * The length of the intercepted instruction at CS:RIP of st the long way:
+ * the page of CS:RIP (through the fetch cache), then, if the bytes there
+ * do not hold the whole instruction, the next page too. Returns the
+ * length, or -1 after a log line.
+ */
+static int insn_len_slow(struct vm *vm, struct svm_vcpu *vcpu, const struct x86_state *st,
+			 enum x86_cpu_mode mode, uint8_t buf[X86_INSN_MAX_LEN])
+{
+	uint64_t exitcode = vcpu->vmcb->ctrl.exitcode;
+	int n, len = -1;
+
+	n = insn_fetch_state(vm, vcpu, st, buf, false);
+	if (n > 0)
+		len = insn_len_intercepted(exitcode, buf, (unsigned)n, mode);
+	if (len < 0 && n > 0 && n < X86_INSN_MAX_LEN) {
+		n = insn_fetch_state(vm, vcpu, st, buf, true);
+		if (n > 0)
+			len = insn_len_intercepted(exitcode, buf, (unsigned)n, mode);
+	}
+	if (n > 0 && len < 0)
+		log_printf(LOG_ERR, "insn: bytes at RIP 0x%llx (%02x %02x %02x %02x) are not "
+			   "the %s instruction\n", (unsigned long long)st->rip,
+			   buf[0], n > 1 ? buf[1] : 0, n > 2 ? buf[2] : 0, n > 3 ? buf[3] : 0,
+			   vmcb_exitcode_str(exitcode));
+	return len;
+}
+
+/*
+ * insn_next_rip() when the remembered length does not apply: decode the
+ * bytes at p (the cached page) or fetch them the long way, and remember
+ * the length for the next exit. Returns 0 with *next, or -1.
+ */
+static __attribute__((noinline)) int
+insn_next_rip_slow(struct vm *vm, struct svm_vcpu *vcpu, const struct x86_state *st,
+		   const uint8_t *p, uint64_t *next)
+{
+	struct insn_fetch_cache *ic = &vcpu->fetch_cache;
+	uint64_t exitcode = vcpu->vmcb->ctrl.exitcode;
+	enum x86_cpu_mode mode = x86_cpu_mode(st);
+	uint8_t buf[X86_INSN_MAX_LEN];
+	int len = -1;
+
+	if (p != NULL)
+		len = insn_len_intercepted(exitcode, p, X86_INSN_MAX_LEN, mode);
+	if (len < 0)
+		len = insn_len_slow(vm, vcpu, st, mode, buf);
+	if (len < 0)
+		return -1;
+	ic->len = 0;
+	if (p != NULL && len <= 8) {
+		ic->exitcode = exitcode;
+		ic->bytes = x86_le_load64(p);
+		ic->mode = (uint8_t)mode;
+		ic->len = (uint8_t)len;
+	}
+	/* IP/EIP wrap at the code size (SDM Vol.1 3.6: 16- and 32-bit code). */
+	*next = (st->rip + (uint64_t)len) & x86_size_mask(x86_mode_size(mode));
+	return 0;
+}
+
+int insn_next_rip(struct vm *vm, struct svm_vcpu *vcpu, uint64_t *next)
+{
+	struct insn_fetch_cache *ic = &vcpu->fetch_cache;
+	const uint8_t *p;
+	struct x86_state st;
+
+	svm_vcpu_get_fetch_state(vcpu, &st);
+	/*
+	 * The usual case: the fetch cache holds the page of CS:RIP and its
+	 * entries are unchanged (so the CPU mode is the cache's), and the
+	 * bytes there are those of the last instruction decoded, for the
+	 * same exit code: its length holds.
+	 */
+	p = x86_fetch_cache_lookup(&ic->mmu, &st);
+	if (p != NULL && ic->len != 0 && x86_le_load64(p) == ic->bytes &&
+	    vcpu->vmcb->ctrl.exitcode == ic->exitcode && ic->mmu.cpu_mode == ic->mode) {
+		*next = (st.rip + ic->len) & ic->mmu.ip_mask;
+		return 0;
+	}
+	return insn_next_rip_slow(vm, vcpu, &st, p, next);
 }

@@ -12,6 +12,7 @@
 #include "insn_len.h"
 #include "bits.h"
 #include "vmcb.h"
+#include "x86_le.h"
 
 /* ---------------------------------------------------------------------- */
 /* Length decoder */
@@ -32,23 +33,43 @@ static bool insn_is_legacy_prefix(uint8_t b)
 /* The opcode bytes (after prefixes) of each instruction we intercept. */
 struct insn_form {
 	uint64_t exitcode;
-	uint8_t len;
-	uint8_t bytes[3];
-	uint8_t alt;            /* second accepted last byte (0: none) */
+	uint8_t len;            /* 1 to 3 */
+	uint32_t word;          /* the bytes, little-endian: byte 0 lowest */
+	uint32_t alt;           /* the same with the other accepted last byte (0: none) */
 };
+
+#define INSN_W(b0, b1, b2) ((uint32_t)(b0) | (uint32_t)(b1) << 8 | (uint32_t)(b2) << 16)
 
 static const struct insn_form insn_forms[] = {
-	{ VMCB_EXITCODE_CPUID,   2, { 0x0f, 0xa2 }, 0 },         /* CPUID */
-	{ VMCB_EXITCODE_MSR,     2, { 0x0f, 0x32 }, 0x30 },      /* RDMSR, WRMSR (0F 30) */
-	{ VMCB_EXITCODE_HLT,     1, { 0xf4 }, 0 },               /* HLT */
-	{ VMCB_EXITCODE_INVD,    2, { 0x0f, 0x08 }, 0 },         /* INVD */
+	{ VMCB_EXITCODE_CPUID,   2, INSN_W(0x0f, 0xa2, 0), 0 },                  /* CPUID */
+	{ VMCB_EXITCODE_MSR,     2, INSN_W(0x0f, 0x32, 0), INSN_W(0x0f, 0x30, 0) }, /* RDMSR, WRMSR */
+	{ VMCB_EXITCODE_HLT,     1, INSN_W(0xf4, 0, 0), 0 },                     /* HLT */
+	{ VMCB_EXITCODE_INVD,    2, INSN_W(0x0f, 0x08, 0), 0 },                  /* INVD */
 	/* WBINVD; INVD (0F 08) too: QEMU TCG 7.2 reports it with this code. */
-	{ VMCB_EXITCODE_WBINVD,  2, { 0x0f, 0x09 }, 0x08 },
-	{ VMCB_EXITCODE_VMMCALL, 3, { 0x0f, 0x01, 0xd9 }, 0 },   /* VMMCALL */
+	{ VMCB_EXITCODE_WBINVD,  2, INSN_W(0x0f, 0x09, 0), INSN_W(0x0f, 0x08, 0) },
+	{ VMCB_EXITCODE_VMMCALL, 3, INSN_W(0x0f, 0x01, 0xd9), 0 },               /* VMMCALL */
 };
 
+/* Do the n bytes at p begin with the opcode bytes of form f? */
+static inline __attribute__((always_inline)) bool
+insn_form_at(const struct insn_form *f, const uint8_t *p, unsigned n)
+{
+	uint32_t v = 0;
+
+	if (n < f->len)
+		return false;
+	if (n >= 4) {
+		v = (uint32_t)x86_le_load32(p);
+	} else {
+		for (unsigned b = 0; b < n; b++)
+			v |= (uint32_t)p[b] << (8 * b);
+	}
+	v &= (1u << (8 * f->len)) - 1;
+	return v == f->word || (f->alt != 0 && v == f->alt);
+}
+
 int insn_len_intercepted(uint64_t exitcode, const uint8_t *buf, unsigned n,
-			 enum insn_mode mode)
+			 enum x86_cpu_mode mode)
 {
 	const struct insn_form *f = NULL;
 	unsigned i = 0;
@@ -61,34 +82,21 @@ int insn_len_intercepted(uint64_t exitcode, const uint8_t *buf, unsigned n,
 	}
 	if (f == NULL || n == 0)
 		return -1;
-
+	if (n > X86_INSN_MAX_LEN)
+		n = X86_INSN_MAX_LEN;
+	/* The usual case: no prefix. */
+	if (insn_form_at(f, buf, n))
+		return f->len;
 	/*
-	 * The usual case has no prefix. The first opcode byte of every form
-	 * (0F, F4) is neither a legacy prefix nor REX, so when buf[0] is that
-	 * byte the scan below would stop at i = 0 anyway: skip it.
+	 * REX (40-4F) exists only in 64-bit mode. One that is not right
+	 * before the opcode is ignored by the CPU but still takes its byte
+	 * (SDM Vol.2 2.2.1, APM Vol.3 1.2.7), so in 64-bit mode REX bytes are
+	 * part of the prefix run.
 	 */
-	if (buf[0] != f->bytes[0]) {
-		/*
-		 * REX (40-4F) exists only in 64-bit mode. One that is not
-		 * right before the opcode is ignored by the CPU but still
-		 * takes its byte (SDM Vol.2 2.2.1, APM Vol.3 1.2.7), so in
-		 * 64-bit mode REX bytes are part of the prefix run.
-		 */
-		while (i < n && i < INSN_MAX_LEN &&
-		       (insn_is_legacy_prefix(buf[i]) ||
-			(mode == INSN_MODE_64 && (buf[i] & 0xf0) == 0x40)))
-			i++;
-	}
-	if (i + f->len > n || i + f->len > INSN_MAX_LEN)
+	while (i < n && (insn_is_legacy_prefix(buf[i]) ||
+			 (mode == X86_MODE_LONG64 && (buf[i] & 0xf0) == 0x40)))
+		i++;
+	if (i == 0 || !insn_form_at(f, buf + i, n - i))
 		return -1;
-	for (unsigned b = 0; b < f->len; b++) {
-		uint8_t want = f->bytes[b];
-
-		if (buf[i + b] == want)
-			continue;
-		if (b == f->len - 1u && f->alt != 0 && buf[i + b] == f->alt)
-			continue;
-		return -1;
-	}
 	return (int)(i + f->len);
 }

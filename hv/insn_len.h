@@ -9,20 +9,16 @@
 
 #include <stdint.h>
 
-#define INSN_MAX_LEN 15         /* SDM Vol.2 2.3.11 / APM Vol.3 1.1 */
-
-enum insn_mode {
-	INSN_MODE_16,           /* real mode, or a 16-bit code segment */
-	INSN_MODE_32,
-	INSN_MODE_64,           /* long mode with CS.L: REX prefixes exist */
-};
+#include "x86_state.h"          /* enum x86_cpu_mode, X86_INSN_MAX_LEN */
 
 /*
  * Length of the instruction in buf[0..n) that caused exit code exitcode
- * (CPUID, RDMSR/WRMSR, HLT, INVD, WBINVD, VMMCALL), legacy and REX prefixes included.
- * Returns -1 when the bytes are not that instruction or run past n.
+ * (CPUID, RDMSR/WRMSR, HLT, INVD, WBINVD, VMMCALL), legacy and REX
+ * prefixes included, in CPU mode mode (REX exists in X86_MODE_LONG64
+ * only). Returns -1 when the bytes are not that instruction, run past n
+ * or past X86_INSN_MAX_LEN.
  */
 int insn_len_intercepted(uint64_t exitcode, const uint8_t *buf, unsigned n,
-			 enum insn_mode mode);
+			 enum x86_cpu_mode mode);
 
 #endif /* HV_INSN_LEN_H */

@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "bits.h"
 #include "event.h"
+#include "insn_fetch.h"
 #include "vmcb.h"
 #include "x86_machine.h"
 #include "x86_state.h"
@@ -134,6 +135,8 @@ struct svm_vcpu {
 	uint8_t flush_tlb_ctrl;         /* TLB_CONTROL for SVM_RUN_FLUSH (15.16.1) */
 	struct vmcb_clean_shadow clean_shadow;  /* covered fields at the last #VMEXIT */
 	struct event_queue events;      /* what the guest receives next (event.h) */
+	/* The exit path's instruction fetch without NRIP-save (insn_fetch.h). */
+	struct insn_fetch_cache fetch_cache;
 };
 
 /*

@@ -196,7 +196,7 @@ int vmm_exit_io(struct vmm_vcpu *vv, struct x86_state *st, const struct x86_io_e
 int vmm_exit_mmio(struct vmm_vcpu *vv, struct x86_state *st, const uint8_t *bytes, size_t nbytes,
 		  struct x86_assist_result *res)
 {
-	return x86_assist_mem(&vv->mach, st, 0, bytes, nbytes, res);
+	return x86_assist_mem(&vv->mach, st, bytes, nbytes, res);
 }
 
 enum vmm_msr_result vmm_msr(struct vmm_vcpu *vv, uint32_t msr, bool write, uint64_t *val)

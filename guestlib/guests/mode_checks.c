@@ -530,6 +530,57 @@ static void mc_check_efer_long(void)
 	    "EFER.NXE clear: XD is a reserved bit -> #PF, RSVD set (%s err=0x%x)",
 	    bad ? gl_trap_name(f.vector) : "no fault", bad ? f.error : 0);
 }
+
+/*
+ * The hypervisor keeps the translation of the page of CS:RIP and the
+ * length of the last intercepted instruction between exits (its fetch
+ * cache, hv/insn_fetch.c), and must notice when the guest changes either
+ * without an exit (INVLPG is not intercepted). CPUID at the same address
+ * first as 66 0F A2 (3 bytes), then, after a remap behind the
+ * hypervisor's back, as 0F A2 (2 bytes) followed by RET and INT3: a
+ * stale translation or length returns to the INT3 (#BP). Then the bytes
+ * are rewritten in place the other way round.
+ */
+#define MC_REMAP_B      (MC_XD_VA + (2ull << 20))       /* the other frame */
+
+static bool mc_call_remap(uint64_t frame, struct gl_fault *f)
+{
+	uint64_t *pde = &gl_lm_pd[MC_XD_VA >> 21];
+
+	*pde = (*pde & ~0x000ffffffffff000ull) | frame;
+	gl_invlpg(MC_XD_VA);
+	return gl_try(mc_call_fn, (void *)MC_XD_VA, f) != 0;
+}
+
+static void mc_check_cpuid_remap(void)
+{
+	static const uint8_t cpuid3[] = { 0x66, 0x0f, 0xa2, 0xc3 };     /* o16 cpuid; ret */
+	static const uint8_t cpuid2[] = { 0x0f, 0xa2, 0xc3, 0xcc };     /* cpuid; ret; int3 */
+	uint64_t *pde = &gl_lm_pd[MC_XD_VA >> 21];
+	uint64_t old = *pde;
+	struct gl_fault f;
+	bool bad1, bad2, bad3;
+
+	if (gl_bootinfo()->ram_top < MC_REMAP_B + (2u << 20)) {
+		tap_skip("no RAM at 64-68 MiB", "cpuid after a remap behind the hypervisor");
+		tap_skip("no RAM at 64-68 MiB", "cpuid after its bytes change in place");
+		return;
+	}
+	memcpy((void *)MC_XD_VA, cpuid3, sizeof(cpuid3));
+	memcpy((void *)MC_REMAP_B, cpuid2, sizeof(cpuid2));
+	bad1 = mc_call_remap(MC_XD_VA, &f);
+	bad2 = mc_call_remap(MC_REMAP_B, &f);
+	tap_ok(!bad1 && !bad2, "cpuid after a remap behind the hypervisor returns after it (%s)",
+	    bad1 || bad2 ? gl_trap_name(f.vector) : "ran");
+	memcpy((void *)MC_REMAP_B, cpuid3, sizeof(cpuid3));
+	bad1 = mc_call_remap(MC_REMAP_B, &f);
+	memcpy((void *)MC_REMAP_B, cpuid2, sizeof(cpuid2));
+	bad3 = gl_try(mc_call_fn, (void *)MC_XD_VA, &f) != 0;
+	tap_ok(!bad1 && !bad3, "cpuid after its bytes change in place returns after it (%s)",
+	    bad1 || bad3 ? gl_trap_name(f.vector) : "ran");
+	*pde = old;
+	gl_invlpg(MC_XD_VA);
+}
 #endif
 
 /* ------------------------------------------------------------------------ */
@@ -563,6 +614,7 @@ void guest_main(void)
 	mc_check_monitor_mwait();
 #if defined(GL_MODE_LONG)
 	mc_check_efer_long();
+	mc_check_cpuid_remap();
 #endif
 	tap_done();
 }

@@ -210,8 +210,14 @@ ah_state_init(struct x86_state *st, unsigned mode)
 void
 ah_put_code(const struct x86_state *st, const uint8_t *bytes, size_t n)
 {
-	/* Code linear addresses are identity-mapped to RAM in every mode. */
+	/*
+	 * Code linear addresses are identity-mapped to RAM in every mode;
+	 * outside long mode they have 32 bits (CS base + EIP may wrap).
+	 */
 	uint64_t la = st->seg[X86_SEG_CS].base + st->rip;
+
+	if (!(st->efer & X86_EFER_LMA))
+		la &= 0xffffffffULL;
 
 	memcpy(ah_ram + la, bytes, n);
 }

@@ -31,7 +31,10 @@
 
 #include "x86_assist.h"
 #include "x86_guestmem.h"
-#include "x86_mmu.h"
+#include "x86_fetch.h"
+#include "x86_gva.h"
+#include "x86_seg.h"
+#include "x86_walk.h"
 
 #define AH_RAM_SIZE  (4u << 20)
 #define AH_DEV_BASE  0xa0000ULL

@@ -51,6 +51,11 @@ struct av_case {
 	bool no_xmm;            /* run without the XMM callback */
 	uint8_t xreg;           /* 1 + XMM register checked after, 0: none */
 	uint64_t xlo, xhi;      /* its expected value */
+	uint64_t fsbase;        /* nonzero: FS base instead of the harness's */
+	uint64_t gsbase;        /* nonzero: GS base instead of the harness's */
+	uint64_t esbase;        /* nonzero: ES base instead of the harness's */
+	uint64_t csbase;        /* nonzero (16/32-bit modes): CS base ... */
+	uint64_t ip;            /* ... and this IP/EIP */
 };
 
 #define R(reg, val) { 1 + X86_GPR_##reg, (val) }
@@ -82,6 +87,55 @@ struct av_case {
 
 static struct x86_machine av_m;
 static x86_xmm_cb_t av_xmm_cb;  /* the harness's, restored after no_xmm */
+
+/* IP, EIP or RIP: the instruction pointer wraps at the code size (SDM Vol.1 3.6). */
+static uint64_t
+av_ip_mask(unsigned mode)
+{
+	return mode == X86_MODE_LONG64 ? ~0ULL : mode == X86_MODE_PROT32 ?
+	    0xffffffffULL : 0xffffULL;
+}
+
+/*
+ * Whether an exception pushes an error code (SDM Vol.3 6.15, APM Vol.2
+ * 8.2): #DF, #TS, #NP, #SS, #GP, #PF, #AC do; #DE, #DB, #UD, #NM do not.
+ * Written out here, independently of the library, so that a vector checks
+ * has_error against what the architecture says.
+ */
+static bool
+av_vec_has_error(uint8_t vec)
+{
+	switch (vec) {
+	case X86_EXC_DF: case X86_EXC_TS: case X86_EXC_NP: case X86_EXC_SS:
+	case X86_EXC_GP: case X86_EXC_PF: case X86_EXC_AC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The exception of res against the expected vector, error code and cr2
+ * (#PF only). An exception without an error code must report has_error
+ * false and error 0. Returns true if they match; else fills why.
+ */
+static bool
+av_exc_matches(const struct x86_exception *exc, uint8_t vec, uint32_t err,
+    uint64_t cr2, char *why, size_t whylen)
+{
+	bool has = av_vec_has_error(vec);
+
+	if (exc->vector != vec || exc->has_error != has ||
+	    exc->error != (has ? err : 0) ||
+	    (vec == X86_EXC_PF && exc->cr2 != cr2)) {
+		snprintf(why, whylen, "exception %u has_error %d err %#x cr2 %#llx, "
+		    "want %u %d %#x %#llx", exc->vector, exc->has_error, exc->error,
+		    (unsigned long long)exc->cr2, vec, has, has ? err : 0,
+		    (unsigned long long)cr2);
+		return false;
+	}
+	return true;
+}
 
 static void
 av_apply_regs(struct x86_state *st, const struct av_reg *r, size_t n)
@@ -124,6 +178,16 @@ av_run(const struct av_case *c, bool fetch, char *why, size_t whylen)
 	ah_state_init(&st, c->mode);
 	av_apply_regs(&st, c->in, ARRAY_SIZE(c->in));
 	st.rflags |= c->flin;
+	if (c->fsbase)
+		st.seg[X86_SEG_FS].base = c->fsbase;
+	if (c->gsbase)
+		st.seg[X86_SEG_GS].base = c->gsbase;
+	if (c->esbase)
+		st.seg[X86_SEG_ES].base = c->esbase;
+	if (c->csbase) {
+		st.seg[X86_SEG_CS].base = c->csbase;
+		st.rip = c->ip;
+	}
 	if (!av_put_code(&st, c, bytes, n)) {
 		snprintf(why, whylen, "could not place code");
 		return false;
@@ -136,7 +200,7 @@ av_run(const struct av_case *c, bool fetch, char *why, size_t whylen)
 
 	if (c->no_xmm)
 		av_m.xmm_cb = NULL;
-	x86_assist_mem(&av_m, &st, 0, fetch ? NULL : bytes, fetch ? 0 : n, &res);
+	x86_assist_mem(&av_m, &st, fetch ? NULL : bytes, fetch ? 0 : n, &res);
 	av_m.xmm_cb = av_xmm_cb;
 	if (res.status != c->status) {
 		snprintf(why, whylen, "status %d want %d (%s) vec %u err %#x",
@@ -144,21 +208,20 @@ av_run(const struct av_case *c, bool fetch, char *why, size_t whylen)
 		    res.exc.vector, res.exc.error);
 		return false;
 	}
-	if (c->status == X86_ASSIST_EXCEPTION) {
-		if (res.exc.vector != c->vec ||
-		    (res.exc.has_error && res.exc.error != c->err) ||
-		    (c->vec == X86_EXC_PF && res.exc.cr2 != c->cr2)) {
-			snprintf(why, whylen, "exception %u err %#x cr2 %#llx, want %u %#x %#llx",
-			    res.exc.vector, res.exc.error, (unsigned long long)res.exc.cr2,
-			    c->vec, c->err, (unsigned long long)c->cr2);
-			return false;
-		}
+	/* x86_assist.h: UNSUPPORTED comes with a reason to log */
+	if (c->status == X86_ASSIST_UNSUPPORTED && (res.reason == NULL ||
+	    (c->no_xmm && strstr(res.reason, "XMM") == NULL))) {
+		snprintf(why, whylen, "reason \"%s\"", res.reason ? res.reason : "(none)");
+		return false;
 	}
+	if (c->status == X86_ASSIST_EXCEPTION &&
+	    !av_exc_matches(&res.exc, c->vec, c->err, c->cr2, why, whylen))
+		return false;
 	want = st0;
 	/* On an exception, out[] lists what earlier REP iterations committed. */
 	av_apply_regs(&want, c->out, ARRAY_SIZE(c->out));
 	if (c->status == X86_ASSIST_DONE && !c->rip_stays)
-		want.rip = st0.rip + n;
+		want.rip = (st0.rip + n) & av_ip_mask(c->mode);
 	for (unsigned i = 0; i < X86_GPR_COUNT; i++) {
 		if (st.gpr[i] != want.gpr[i]) {
 			snprintf(why, whylen, "gpr %u = %#llx want %#llx", i,
@@ -365,6 +428,9 @@ struct iv_case {
 	uint8_t vec;
 	uint32_t err;
 	uint64_t cr2;
+	uint64_t fsbase;        /* nonzero: FS base instead of the harness's */
+	uint32_t fslimit;       /* nonzero: FS limit instead of the harness's */
+	uint64_t esbase;        /* nonzero: ES base instead of the harness's */
 };
 
 #include "vectors_io.inc"
@@ -382,6 +448,12 @@ iv_run(const struct iv_case *c, char *why, size_t whylen)
 	ah_state_init(&st, c->mode);
 	av_apply_regs(&st, c->in, ARRAY_SIZE(c->in));
 	st.rflags |= c->flin;
+	if (c->fsbase)
+		st.seg[X86_SEG_FS].base = c->fsbase;
+	if (c->fslimit)
+		st.seg[X86_SEG_FS].limit = c->fslimit;
+	if (c->esbase)
+		st.seg[X86_SEG_ES].base = c->esbase;
 	ah_put_code(&st, bytes, n);
 	for (size_t i = 0; i < ARRAY_SIZE(c->min) && c->min[i].size; i++)
 		ah_pwrite(c->min[i].gpa, c->min[i].size, c->min[i].v);
@@ -394,12 +466,8 @@ iv_run(const struct iv_case *c, char *why, size_t whylen)
 		return false;
 	}
 	if (c->status == X86_ASSIST_EXCEPTION &&
-	    (res.exc.vector != c->vec || res.exc.error != c->err ||
-	     (c->vec == X86_EXC_PF && res.exc.cr2 != c->cr2))) {
-		snprintf(why, whylen, "exception %u err %#x cr2 %#llx", res.exc.vector,
-		    res.exc.error, (unsigned long long)res.exc.cr2);
+	    !av_exc_matches(&res.exc, c->vec, c->err, c->cr2, why, whylen))
 		return false;
-	}
 	want = st0;
 	if (c->status == X86_ASSIST_DONE) {
 		av_apply_regs(&want, c->out, ARRAY_SIZE(c->out));
@@ -456,10 +524,134 @@ iv_midway_fault(unsigned *ncases)
 	    st.gpr[X86_GPR_RCX] == 16 && st.rip == AH_CODE && ah_ncb == 16 + 2;
 	x86_assist_io(&av_m, &st, &io, &res);
 	ok = ok && res.status == X86_ASSIST_EXCEPTION && res.exc.vector == X86_EXC_PF &&
+	    res.exc.has_error && res.exc.error == 0 &&
 	    res.exc.cr2 == 0x204000 && st.gpr[X86_GPR_RSI] == 0x204000 &&
 	    st.gpr[X86_GPR_RCX] == 16 && st.rip == AH_CODE && ah_ncb == 16 + 2;
 	ah_ok(ok, "io: rep outsb faulting mid-way leaves rsi/rcx at the fault # rsi %#llx rcx %llu cbs %u",
 	    (unsigned long long)st.gpr[X86_GPR_RSI], (unsigned long long)st.gpr[X86_GPR_RCX], ah_ncb);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Emulator: a fault on the write of a read-modify-write commits nothing.    */
+
+/*
+ * The Mem Assist checks write permission before the read, so its write
+ * never faults after the ALU has run; x86_emul itself must still undo the
+ * flags and registers when a write callback faults (SDM Vol.3 6.5: a
+ * fault leaves the state as before the instruction). These cases call
+ * x86_emul with callbacks whose reads succeed and whose writes fault.
+ */
+static unsigned ev_nread, ev_nwrite, ev_fault_at;
+
+static int
+ev_read(void *ctx, unsigned seg, uint64_t off, unsigned addrsize, void *buf,
+    unsigned size, unsigned acc, struct x86_exception *exc)
+{
+	(void)ctx; (void)seg; (void)off; (void)addrsize; (void)acc; (void)exc;
+	ev_nread++;
+	memset(buf, 0x7f, size);
+	return X86_EMUL_DONE;
+}
+
+static int
+ev_write_fault(void *ctx, unsigned seg, uint64_t off, unsigned addrsize,
+    const void *buf, unsigned size, struct x86_exception *exc)
+{
+	(void)ctx; (void)seg; (void)addrsize; (void)buf; (void)size;
+	if (++ev_nwrite < ev_fault_at)
+		return X86_EMUL_DONE;
+	exc->vector = X86_EXC_PF;
+	exc->has_error = true;
+	exc->error = X86_PFERR_P | X86_PFERR_W;
+	exc->cr2 = off;
+	return X86_EMUL_EXCEPTION;
+}
+
+static const struct x86_emul_ops ev_ops = {
+	.read = ev_read, .write = ev_write_fault, .xmm = NULL,
+};
+
+static void
+ev_run(unsigned *ncases)
+{
+	/*
+	 * fault: the write that faults (1: the first); done: elements a REP
+	 * string instruction completed before it (they stay committed, SDM
+	 * Vol.2 REP), size: its element size.
+	 */
+	static const struct {
+		const char *name, *hex;
+		unsigned fault, done, size;
+	} cases[] = {
+		{ "add m32, imm8 (flags from the ALU)", "83 03 01", 1, 0, 0 },
+		{ "sub m64, r (flags from the ALU)", "48 29 0b", 1, 0, 0 },
+		{ "inc m8", "fe 03", 1, 0, 0 },
+		{ "neg m16", "66 f7 1b", 1, 0, 0 },
+		{ "xchg m32, eax (register not written)", "87 03", 1, 0, 0 },
+		{ "bts m64, rcx (CF)", "48 0f ab 0b", 1, 0, 0 },
+		{ "btc m32, imm8 (CF)", "0f ba 3b 07", 1, 0, 0 },
+		{ "rep movsb: fault in the first iteration", "f3 a4", 1, 0, 1 },
+		{ "rep movsb: fault in the second iteration keeps the first", "f3 a4", 2, 1, 1 },
+		{ "rep stosq: fault in the third iteration keeps two", "f3 48 ab", 3, 2, 8 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct x86_state st, st0;
+		struct x86_exception exc;
+		struct x86_insn insn;
+		const char *reason;
+		uint8_t b[16];
+		size_t n = ah_hex(cases[i].hex, b, sizeof(b));
+		int ret;
+		bool ok;
+
+		(*ncases)++;
+		ah_state_init(&st, X86_MODE_LONG64);
+		st.rflags |= X86_RFLAGS_ARITH;
+		st.gpr[X86_GPR_RCX] = 7;        /* REP count; bit 7 of 0x7f is 0 */
+		st0 = st;
+		if (cases[i].size != 0) {
+			st0.gpr[X86_GPR_RCX] -= cases[i].done;
+			st0.gpr[X86_GPR_RDI] += cases[i].done * cases[i].size;
+			if (b[1] == 0xa4)       /* MOVS moves rSI too */
+				st0.gpr[X86_GPR_RSI] += cases[i].done * cases[i].size;
+		}
+		ev_nread = ev_nwrite = 0;
+		ev_fault_at = cases[i].fault;
+		memset(&exc, 0, sizeof(exc));
+		ok = x86_decode(b, n, X86_MODE_LONG64, &insn) == X86_DECODE_OK;
+		ret = ok ? x86_emul(&insn, &st, &ev_ops, NULL, &exc, &reason) : -1;
+		ok = ret == X86_EMUL_EXCEPTION && exc.vector == X86_EXC_PF &&
+		    ev_nwrite == cases[i].fault && st.rip == st0.rip && st.rflags == st0.rflags &&
+		    memcmp(st.gpr, st0.gpr, sizeof(st.gpr)) == 0;
+		ah_ok(ok, "emul: write fault restores the state: %s # ret %d reads %u writes %u "
+		    "rflags %#llx (was %#llx) rax %#llx rcx %#llx", cases[i].name, ret,
+		    ev_nread, ev_nwrite, (unsigned long long)st.rflags,
+		    (unsigned long long)st0.rflags, (unsigned long long)st.gpr[X86_GPR_RAX],
+		    (unsigned long long)st.gpr[X86_GPR_RCX]);
+	}
+}
+
+/*
+ * A guest-memory failure (MMIO with no Mem callback registered) is
+ * X86_ASSIST_ERROR with a reason to log.
+ */
+static void
+ev_error_reason(unsigned *ncases)
+{
+	struct x86_machine m = av_m;
+	struct x86_assist_result res;
+	struct x86_state st;
+
+	(*ncases)++;
+	m.mem_cb = NULL;
+	ah_reset();
+	ah_state_init(&st, X86_MODE_LONG64);
+	st.gpr[X86_GPR_RBX] = D + 0x10;
+	x86_assist_mem(&m, &st, (const uint8_t *)"\x8b\x03", 2, &res);
+	ah_ok(res.status == X86_ASSIST_ERROR && res.reason != NULL &&
+	    st.rip == AH_CODE, "mem: MMIO without a Mem callback is an error with a reason "
+	    "# status %d reason \"%s\"", res.status, res.reason ? res.reason : "(none)");
 }
 
 int
@@ -483,6 +675,8 @@ main(void)
 		ah_ok(ok, "io: %s%s%s", iv_cases[i].name, ok ? "" : " # ", why);
 	}
 	iv_midway_fault(&ncases);
+	ev_run(&ncases);
+	ev_error_reason(&ncases);
 	printf("# %u vectors\n", ncases);
 	if (ncases < 300)
 		ah_ok(false, "at least 300 vectors # only %u", ncases);

@@ -25,9 +25,12 @@
  *   12   4     RFLAGS arithmetic bits
  *   16   64    16 GPRs, 4 bytes each
  *   80   15    instruction bytes, stored at the GPA of CS:RIP too
- *   95   8     fault GPA for x86_assist_mem
+ *   95   8     unused (was the fault GPA; kept so the corpus stays valid)
  *   103  ...   patches of 10 bytes: RAM offset (2) + 8-byte value, written
  *              into guest RAM after the default page tables
+ *
+ * The fetch cache is checked against a fetch without it, across the
+ * patches (filled before them).
  *
  * Fake guest-physical memory: 64 KiB of RAM at GPA 0, an alias of its
  * upper half at 0x20000 (3 bytes short), a 0xffd-byte read-only view of
@@ -48,7 +51,10 @@
 #include "x86_assist.h"
 #include "x86_decode.h"
 #include "x86_guestmem.h"
-#include "x86_mmu.h"
+#include "x86_fetch.h"
+#include "x86_gva.h"
+#include "x86_seg.h"
+#include "x86_walk.h"
 
 #define FZ_RAM_SIZE 0x10000u
 
@@ -89,9 +95,9 @@ static void
 fz_mem_cb(void *ctx, struct x86_mem *mem)
 {
 	(void)ctx;
+	/* 1, 2, 4 or 8 bytes, naturally aligned (x86_machine.h struct x86_mem) */
 	if (mem->data == NULL || (mem->size != 1 && mem->size != 2 &&
-	    mem->size != 4 && mem->size != 8 && mem->size != 16 &&
-	    mem->size != 32))
+	    mem->size != 4 && mem->size != 8) || (mem->gpa & (mem->size - 1)))
 		__builtin_trap();
 	if (!mem->write)
 		for (unsigned i = 0; i < mem->size; i++)
@@ -296,7 +302,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct x86_assist_result res;
 	struct x86_exception exc;
 	struct x86_insn insn;
-	uint8_t insn_bytes[X86_INSN_MAX_LEN], fetched[X86_INSN_MAXLEN];
+	struct x86_fetch_cache fc;
+	uint8_t insn_bytes[X86_INSN_MAX_LEN], fetched[X86_INSN_MAX_LEN];
 	static uint8_t big[3 * 4096 + 64];
 	size_t nfetch;
 	uint64_t xlen;
@@ -328,6 +335,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    x86_mmu_gva_to_gpa(&m, &st, la, X86_ACC_EXEC | X86_ACC_IMPLICIT,
 	    &gpa, &exc) == 0)
 		(void)x86_gpa_write(&m, gpa, insn_bytes, sizeof(insn_bytes));
+	/* fill a fetch cache before the patches change the tables */
+	memset(&fc, 0, sizeof(fc));
+	(void)x86_fetch_insn_page(&m, &st, &fc, fetched, &nfetch, &exc);
 	for (size_t off = 103; off + 10 <= size; off += 10) {
 		uint32_t at = (uint32_t)fz_le(&in, off, 2);
 
@@ -335,6 +345,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_w64(at, fz_le(&in, off + 2, 8));
 	}
 	memcpy(fz_rom, fz_ram + 0x1000, sizeof(fz_rom));
+
+	/*
+	 * The fetch cache, filled before the patches, must give what a fetch
+	 * without it gives after them (x86_fetch.h: it re-reads the entries
+	 * of its walk). Without first, so that both see the same A bits.
+	 */
+	{
+		uint8_t b1[X86_INSN_MAX_LEN], b2[X86_INSN_MAX_LEN];
+		struct x86_exception e1, e2;
+		size_t n1 = 0, n2 = 0;
+		int r1, r2;
+
+		memset(&e1, 0, sizeof(e1));
+		memset(&e2, 0, sizeof(e2));
+		r1 = x86_fetch_insn_page(&m, &st, NULL, b1, &n1, &e1);
+		r2 = x86_fetch_insn_page(&m, &st, &fc, b2, &n2, &e2);
+		if (r1 != r2 || n1 != n2 || memcmp(b1, b2, n1) != 0 ||
+		    (r1 == X86_MMU_FAULT && (e1.vector != e2.vector ||
+		    e1.error != e2.error || e1.cr2 != e2.cr2)))
+			__builtin_trap();
+	}
 
 	/* decoder alone, every mode */
 	for (unsigned mode = 0; mode < 4; mode++) {
@@ -345,7 +376,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* instruction fetch */
 	rc = x86_fetch_insn(&m, &st, fetched, &nfetch, &exc);
-	if (nfetch > X86_INSN_MAXLEN || (rc == 0 && nfetch == 0))
+	if (nfetch > X86_INSN_MAX_LEN || (rc == 0 && nfetch == 0))
 		__builtin_trap();
 
 	/* one exit */
@@ -370,8 +401,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t nb = (fz_u8(&in, 0) & 0x40) ?
 		    1 + (fz_u8(&in, 5) >> 4) % X86_INSN_MAX_LEN : 0;
 
-		rc = x86_assist_mem(&m, &st, fz_le(&in, 95, 8),
-		    nb ? insn_bytes : NULL, nb, &res);
+		rc = x86_assist_mem(&m, &st, nb ? insn_bytes : NULL, nb, &res);
 	}
 	if (rc != res.status || rc < X86_ASSIST_DONE ||
 	    rc > X86_ASSIST_ERROR || res.nbytes > X86_INSN_MAX_LEN)

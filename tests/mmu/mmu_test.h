@@ -16,7 +16,10 @@
 #include <stdint.h>
 
 #include "x86_guestmem.h"
-#include "x86_mmu.h"
+#include "x86_fetch.h"
+#include "x86_gva.h"
+#include "x86_seg.h"
+#include "x86_walk.h"
 
 #define MT_RAM_SIZE (4u << 20)          /* 4 MiB at GPA 0 */
 extern uint8_t mt_ram[MT_RAM_SIZE];
@@ -66,5 +69,6 @@ void mt_suite_ad(void);
 void mt_suite_seg(void);
 void mt_suite_guestmem(void);
 void mt_suite_gva(void);
+void mt_suite_fcache(void);
 
 #endif /* MMU_TEST_H */

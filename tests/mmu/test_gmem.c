@@ -371,10 +371,10 @@ suite_gva_access(void)
 	    is_mmio_data(b + 0x1800, 0x10000000, 0x800),
 	    "gva: 8 KiB read over RAM, RAM and MMIO pages");
 
-	/* page table in MMIO is reported as X86_MMU_EPT */
+	/* page table in MMIO is reported as X86_MMU_PTE_NOT_RAM */
 	mt_w64(0x3000, 0x30000000 | P | RW | US);
 	rc = x86_gva_read(&m, &st, 0x10000, b, 4, 0, &exc);
-	mt_check(rc == X86_MMU_EPT, "gva: page table in MMIO gives X86_MMU_EPT");
+	mt_check(rc == X86_MMU_PTE_NOT_RAM, "gva: page table in MMIO gives X86_MMU_PTE_NOT_RAM");
 
 	/* no paging: la is the gpa */
 	memset(&st, 0, sizeof(st));
@@ -389,7 +389,7 @@ suite_fetch(void)
 	struct x86_machine m;
 	struct x86_state st;
 	struct x86_exception exc;
-	uint8_t b[X86_INSN_MAXLEN];
+	uint8_t b[X86_INSN_MAX_LEN];
 	size_t n;
 	int rc;
 
@@ -500,13 +500,21 @@ suite_fetch(void)
 	mt_check(rc == X86_MMU_FAULT && n == 0 && exc.vector == X86_EXC_GP,
 	    "fetch: RIP past the CS limit");
 
-	/* real mode: CS base + IP, IP truncated to 16 bits */
+	/* real mode: CS base + IP, IP truncated to 16 bits, 64 KiB limit */
 	memset(&st, 0, sizeof(st));
 	st.seg[X86_SEG_CS].base = 0x20000;
+	st.seg[X86_SEG_CS].limit = 0xffff;
+	st.seg[X86_SEG_CS].attr = 0x09b;
 	st.rip = 0x10100;
 	rc = x86_fetch_insn(&m, &st, b, &n, &exc);
 	mt_check(rc == 0 && n == 15 && memcmp(b, &mt_ram[0x20100], 15) == 0,
 	    "fetch: real mode CS:IP");
+	st.rip = 0xfffa;
+	memset(&exc, 0, sizeof(exc));
+	rc = x86_fetch_insn(&m, &st, b, &n, &exc);
+	mt_check(rc == 0 && n == 6 && memcmp(b, &mt_ram[0x2fffa], 6) == 0 &&
+	    exc.vector == X86_EXC_GP && exc.has_error && exc.error == 0,
+	    "fetch: real mode stops at the 64 KiB CS limit with #GP(0)");
 }
 
 /*
@@ -519,7 +527,7 @@ suite_fetch_page(void)
 	struct x86_machine m;
 	struct x86_state st;
 	struct x86_exception exc;
-	uint8_t b[X86_INSN_MAXLEN], full[X86_INSN_MAXLEN];
+	uint8_t b[X86_INSN_MAX_LEN], full[X86_INSN_MAX_LEN];
 	size_t n, nfull;
 	int rc;
 
@@ -529,13 +537,13 @@ suite_fetch_page(void)
 	fill(&mt_ram[0x53000], 0x1000, 0x05);
 
 	st.rip = 0x10100;
-	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	rc = x86_fetch_insn_page(&m, &st, NULL, b, &n, &exc);
 	mt_check(rc == 0 && n == 15 && memcmp(b, &mt_ram[0x20100], 15) == 0,
 	    "fetch page: 15 bytes within a page");
 
 	/* PT entry 0x11 (page 0x11000 -> 0x35000) has no A bit yet */
 	st.rip = 0x10ff9;
-	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	rc = x86_fetch_insn_page(&m, &st, NULL, b, &n, &exc);
 	mt_check(rc == 0 && n == 7 && memcmp(b, &mt_ram[0x20ff9], 7) == 0 &&
 	    (mt_r64(0x4000 + 0x10 * 8) & PTE_A) &&
 	    !(mt_r64(0x4000 + 0x11 * 8) & PTE_A),
@@ -549,12 +557,12 @@ suite_fetch_page(void)
 	/* next page absent: no fault, unlike x86_fetch_insn */
 	st.rip = 0x19ffa;
 	memset(&exc, 0, sizeof(exc));
-	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	rc = x86_fetch_insn_page(&m, &st, NULL, b, &n, &exc);
 	mt_check(rc == 0 && n == 6 && memcmp(b, &mt_ram[0x53ffa], 6) == 0,
 	    "fetch page: an absent next page does not matter");
 
 	st.rip = 0x14000;
-	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	rc = x86_fetch_insn_page(&m, &st, NULL, b, &n, &exc);
 	mt_check(rc == X86_MMU_FAULT && n == 0 && exc.vector == X86_EXC_PF &&
 	    exc.error == 0x10 && exc.cr2 == 0x14000,
 	    "fetch page: page absent fails with #PF");
@@ -563,7 +571,7 @@ suite_fetch_page(void)
 	st.seg[X86_SEG_CS].attr = 0x09b | X86_SEGATTR_DB;
 	st.seg[X86_SEG_CS].limit = 0x10ffb;
 	st.rip = 0x10ff9;
-	rc = x86_fetch_insn_page(&m, &st, b, &n, &exc);
+	rc = x86_fetch_insn_page(&m, &st, NULL, b, &n, &exc);
 	mt_check(rc == 0 && n == 3 && memcmp(b, &mt_ram[0x20ff9], 3) == 0,
 	    "fetch page: the CS limit still applies");
 }

@@ -4,12 +4,13 @@
  * #GP vs #SS), compatibility mode and 64-bit mode (FS/GS base, canonical
  * checks with and without LA57, address size).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "mmu_test.h"
 
-enum { S_REAL, S_V86, S_PROT, S_COMPAT, S_LONG, S_LONG57 };
+enum { S_REAL, S_V86, S_PROT, S_PROT_L, S_COMPAT, S_LONG, S_LONG57 };
 enum { E_OK, E_GP, E_SS };
 
 /* Segment attributes in VMCB format (x86_state.h): P S DPL type, DB, L. */
@@ -43,14 +44,35 @@ static const struct seg_case seg_cases[] = {
 	  1, R, 2, E_OK, 0x12345 },
 	{ "real: offset truncated to 16 bits", S_REAL, X86_SEG_ES, 0, 0xffff,
 	  0x12340, 0x10005, 2, W, 2, E_OK, 0x12345 },
-	{ "real: 32-bit address size", S_REAL, X86_SEG_DS, 0, 0xffff, 0x1000,
-	  0x123456, 4, R, 4, E_OK, 0x124456 },
-	{ "real: hidden limit not checked", S_REAL, X86_SEG_SS, 0, 0, 0x20000,
-	  0xfff0, 8, W, 2, E_OK, 0x2fff0 },
+	{ "real: 32-bit address size, 4 GiB limit (unreal mode)", S_REAL,
+	  X86_SEG_DS, 0x093, 0xffffffff, 0x1000, 0x123456, 4, R, 4, E_OK,
+	  0x124456 },
+	/* SDM Vol.3 20.1.1 and each instruction's "Real-Address Mode
+	   Exceptions": the hidden limit applies, #GP(0), #SS(0) for SS */
+	{ "real: 32-bit address size past a 64 KiB limit", S_REAL, X86_SEG_DS,
+	  0x093, 0xffff, 0x1000, 0x10000, 1, R, 4, E_GP, 0 },
+	{ "real: word at offset 0xffff crosses the limit", S_REAL, X86_SEG_DS,
+	  0x093, 0xffff, 0x20000, 0xffff, 2, R, 2, E_GP, 0 },
+	{ "real: byte at offset 0xffff is within the limit", S_REAL,
+	  X86_SEG_ES, 0x093, 0xffff, 0x20000, 0xffff, 1, W, 2, E_OK, 0x2ffff },
+	{ "real: SS past the limit gives #SS", S_REAL, X86_SEG_SS, 0x093,
+	  0xffff, 0x20000, 0xfff0, 0x11, W, 2, E_SS, 0 },
+	{ "real: zero limit leaves offset 0 only", S_REAL, X86_SEG_SS, 0x093,
+	  0, 0x20000, 0x1, 1, R, 2, E_SS, 0 },
+	{ "real: no type checks (write to read-only attributes)", S_REAL,
+	  X86_SEG_DS, A_DATA_RO, 0xffff, 0x1000, 0x10, 4, W, 2, E_OK, 0x1010 },
 	{ "real: linear address wraps at 4G", S_REAL, X86_SEG_FS, 0, 0xffff,
 	  0xffffff00, 0x200, 1, R, 4, E_OK, 0x100 },
 	{ "v8086: base + offset", S_V86, X86_SEG_DS, 0x0f3, 0xffff, 0xb8000,
 	  0x10, 2, W, 2, E_OK, 0xb8010 },
+	{ "v8086: dword at offset 0xfffe crosses the limit", S_V86, X86_SEG_GS,
+	  0x0f3, 0xffff, 0xb8000, 0xfffe, 4, R, 2, E_GP, 0 },
+	{ "v8086: SS past the limit gives #SS", S_V86, X86_SEG_SS, 0x0f3,
+	  0xffff, 0x30000, 0x10000, 2, W, 4, E_SS, 0 },
+	{ "v8086: fetch within the CS limit", S_V86, X86_SEG_CS, 0x0fb, 0xffff,
+	  0x40000, 0xfff0, 15, X, 2, E_OK, 0x4fff0 },
+	{ "v8086: fetch past the CS limit", S_V86, X86_SEG_CS, 0x0fb, 0xffff,
+	  0x40000, 0xfff8, 15, X, 2, E_GP, 0 },
 	{ "prot: flat data read", S_PROT, X86_SEG_DS, A_DATA_RW, 0xffffffff, 0,
 	  0x1000, 4, R, 4, E_OK, 0x1000 },
 	{ "prot: base + offset wraps at 4G", S_PROT, X86_SEG_DS, A_DATA_RW,
@@ -131,6 +153,14 @@ static const struct seg_case seg_cases[] = {
 	  A_DATA_RW, 0, 0, 0xffffffff00001234ULL, 4, R, 4, E_OK, 0x1234 },
 	{ "long: FS base + 32-bit offset", S_LONG, X86_SEG_FS, A_DATA_RW, 0,
 	  0x10000, 0x100000010ULL, 4, R, 4, E_OK, 0x10010 },
+	{ "long: word at the last canonical byte", S_LONG, X86_SEG_DS, A_DATA_RW,
+	  0, 0, 0x00007fffffffffffULL, 2, R, 8, E_GP, 0 },
+	{ "long: byte at the last canonical byte", S_LONG, X86_SEG_DS, A_DATA_RW,
+	  0, 0, 0x00007fffffffffffULL, 1, R, 8, E_OK, 0x00007fffffffffffULL },
+	{ "prot: size 0 counts as 1 at the limit", S_PROT, X86_SEG_DS,
+	  A_DATA_RW, 0xfff, 0x100000, 0xfff, 0, R, 4, E_OK, 0x100fff },
+	{ "prot with CS.L but no EFER.LMA: the limit applies", S_PROT_L,
+	  X86_SEG_DS, A_DATA_RW, 0xfff, 0, 0x1000, 1, R, 4, E_GP, 0 },
 	{ "long57: 57-bit canonical", S_LONG57, X86_SEG_DS, A_DATA_RW, 0, 0,
 	  0x0000800000000000ULL, 8, R, 8, E_OK, 0x0000800000000000ULL },
 	{ "long57: non-canonical", S_LONG57, X86_SEG_DS, A_DATA_RW, 0, 0,
@@ -153,6 +183,10 @@ seg_state(const struct seg_case *c, struct x86_state *st)
 	case S_PROT:
 		st->cr0 = X86_CR0_PE;
 		st->seg[X86_SEG_CS].attr = A_CODE_R | X86_SEGATTR_DB;
+		break;
+	case S_PROT_L:          /* CS.L means nothing without EFER.LMA */
+		st->cr0 = X86_CR0_PE;
+		st->seg[X86_SEG_CS].attr = A_CODE_R | X86_SEGATTR_L;
 		break;
 	case S_COMPAT:
 		st->cr0 = X86_CR0_PE | X86_CR0_PG;
@@ -178,6 +212,49 @@ seg_state(const struct seg_case *c, struct x86_state *st)
 		st->seg[c->seg].attr |= X86_SEGATTR_L;
 }
 
+/* x86_cpu_mode and x86_mode_size: the one decision of the CPU mode. */
+static void
+mode_cases(void)
+{
+	static const struct {
+		const char *name;
+		uint64_t cr0, efer, rflags;
+		uint16_t csattr;
+		enum x86_cpu_mode mode;
+		unsigned size;
+	} c[] = {
+		{ "real mode", 0, 0, 0, 0x09b, X86_MODE_REAL16, 2 },
+		{ "real mode, CS.D set (ignored)", 0, 0, 0, 0x49b, X86_MODE_REAL16, 2 },
+		{ "16-bit protected mode", X86_CR0_PE, 0, 0, 0x09b, X86_MODE_PROT16, 2 },
+		{ "32-bit protected mode", X86_CR0_PE, 0, 0, 0x49b, X86_MODE_PROT32, 4 },
+		{ "virtual-8086 mode, CS.D set (ignored)", X86_CR0_PE, 0,
+		  X86_RFLAGS_VM, 0x4fb, X86_MODE_REAL16, 2 },
+		{ "compatibility mode, CS.D set", X86_CR0_PE | X86_CR0_PG,
+		  X86_EFER_LMA, 0, 0x49b, X86_MODE_PROT32, 4 },
+		{ "compatibility mode, CS.D clear", X86_CR0_PE | X86_CR0_PG,
+		  X86_EFER_LMA, 0, 0x09b, X86_MODE_PROT16, 2 },
+		{ "64-bit mode", X86_CR0_PE | X86_CR0_PG, X86_EFER_LMA, 0, 0x29b,
+		  X86_MODE_LONG64, 8 },
+		{ "CS.L without EFER.LMA is not 64-bit", X86_CR0_PE, 0, 0, 0x29b,
+		  X86_MODE_PROT16, 2 },
+	};
+	struct x86_state st;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		enum x86_cpu_mode m;
+
+		memset(&st, 0, sizeof(st));
+		st.cr0 = c[i].cr0;
+		st.efer = c[i].efer;
+		st.rflags = 0x2 | c[i].rflags;
+		st.seg[X86_SEG_CS].attr = c[i].csattr;
+		m = x86_cpu_mode(&st);
+		mt_diag("mode %u size %u", m, x86_mode_size(m));
+		mt_check(m == c[i].mode && x86_mode_size(m) == c[i].size,
+		    "cpu mode: %s", c[i].name);
+	}
+}
+
 void
 mt_suite_seg(void)
 {
@@ -186,6 +263,20 @@ mt_suite_seg(void)
 	gva_t la;
 	int rc;
 
+	mode_cases();
+	/*
+	 * A segment number out of range is refused, not read past the array
+	 * (where CR0 follows: here it would look like a flat data segment).
+	 */
+	memset(&st, 0, sizeof(st));
+	memset(&exc, 0, sizeof(exc));
+	_Static_assert(offsetof(struct x86_state, cr0) ==
+	    offsetof(struct x86_state, seg) + X86_SEG_COUNT * sizeof(st.seg[0]),
+	    "CR0 right after the segments");
+	st.cr0 = X86_CR0_PE | 0x0093ULL << 16 | 0xffffffffULL << 32;
+	rc = x86_seg_linear(&st, X86_SEG_COUNT, 0, 1, R, 4, &la, &exc);
+	mt_check(rc == X86_MMU_FAULT && exc.vector == X86_EXC_GP,
+	    "seg: segment number X86_SEG_COUNT gives #GP");
 	for (const struct seg_case *c = seg_cases; c->name; c++) {
 		seg_state(c, &st);
 		memset(&exc, 0, sizeof(exc));

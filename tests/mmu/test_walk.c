@@ -31,7 +31,7 @@
 #define XD  (1ULL << 63)
 
 enum { M_REAL, M_PROT, M_32, M_PAE, M_4L, M_5L };
-enum { R_OK, R_PF, R_GP, R_EPT };
+enum { R_OK, R_PF, R_GP, R_NOTRAM };
 
 /* flags */
 #define F_USER   0x001          /* CPL 3 */
@@ -93,6 +93,9 @@ static const struct walk_case walk_cases[] = {
 	{ "32: 4M page bit 17 reserved (MAXPHYADDR 36)", M_32, 1, 0x00c12345,
 	  0x01000000, 0, F_PSE, .plvl = 1, .pset = 1u << 17, .maxphy = 36,
 	  .res = R_PF, .want = 0x9 },
+	{ "32: 4M page bit 16 valid (MAXPHYADDR 36: PA bit 35)", M_32, 1,
+	  0x00c12345, 0x01000000, 0, F_PSE, .plvl = 1, .pset = 1u << 16,
+	  .maxphy = 36, .res = R_OK, .want = 0x801012345ULL },
 	{ "32: 4M page bit 17 valid (MAXPHYADDR 40)", M_32, 1, 0x00c12345,
 	  0x01000000, 0, F_PSE, .plvl = 1, .pset = 1u << 17, .maxphy = 40,
 	  .res = R_OK, .want = 0x1001012345ULL },
@@ -130,6 +133,12 @@ static const struct walk_case walk_cases[] = {
 	  0xabc000, 0, F_SMAP | F_AC, .res = R_OK, .want = 0xabc123 },
 	{ "32: SMAP implicit access at CPL 3, AC=1", M_32, 0, 0x00403123,
 	  0xabc000, I, F_SMAP | F_AC | F_USER, .res = R_PF, .want = 0x1 },
+	/* SDM Vol.3 4.6.1: AC never exempts an implicit supervisor access */
+	{ "32: SMAP implicit access at CPL 0, AC=1", M_32, 0, 0x00403123,
+	  0xabc000, I, F_SMAP | F_AC, .res = R_PF, .want = 0x1 },
+	{ "32: SMAP implicit access at CPL 0, AC=1, supervisor page", M_32, 0,
+	  0x00403123, 0xabc000, I, F_SMAP | F_AC, .plvl = 0, .pclr = US,
+	  .res = R_OK, .want = 0xabc123 },
 	{ "32: SMAP supervisor write of user page, AC=0", M_32, 0, 0x00403123,
 	  0xabc000, W, F_SMAP, .res = R_PF, .want = 0x3 },
 	{ "32: 4M user write read-only", M_32, 1, 0x00c12345, 0x01000000, W,
@@ -163,6 +172,9 @@ static const struct walk_case walk_cases[] = {
 	  0xabc000, 0, 0, .plvl = 2, .pset = PS, .res = R_OK, .want = 0xabc123 },
 	{ "PAE: PDPTE bit 63 not checked in a walk", M_PAE, 0, 0x40403123,
 	  0xabc000, 0, F_NXE, .plvl = 2, .pset = XD, .res = R_OK, .want = 0xabc123 },
+	{ "PAE: PDPTE bit 52 not checked in a walk", M_PAE, 0, 0x40403123,
+	  0xabc000, 0, 0, .plvl = 2, .pset = 1ULL << 52, .res = R_OK,
+	  .want = 0xabc123 },
 	{ "PAE: PDPTE A bit set by the CPU (QEMU TCG) accepted", M_PAE, 0,
 	  0x40403123, 0xabc000, 0, 0, .plvl = 2, .pset = 1ULL << 5, .res = R_OK,
 	  .want = 0xabc123 },
@@ -274,16 +286,22 @@ static const struct walk_case walk_cases[] = {
 	  .res = R_OK, .want = 0xabcabc },
 	{ "4L: SMAP supervisor write user page AC=0", M_4L, 0,
 	  0x00007f1234567abcULL, 0xabc000, W, F_SMAP, .res = R_PF, .want = 0x3 },
+	{ "4L: SMAP implicit write at CPL 0, AC=1", M_4L, 0,
+	  0x00007f1234567abcULL, 0xabc000, W | I, F_SMAP | F_AC, .res = R_PF,
+	  .want = 0x3 },
+	{ "4L: SMAP explicit write at CPL 0, AC=1", M_4L, 0,
+	  0x00007f1234567abcULL, 0xabc000, W, F_SMAP | F_AC, .res = R_OK,
+	  .want = 0xabcabc },
 	{ "4L: SMAP does not apply to fetches", M_4L, 0, 0x00007f1234567abcULL,
 	  0xabc000, X, F_SMAP, .res = R_OK, .want = 0xabcabc },
 	{ "4L: CR3 in MMIO", M_4L, 0, 0x00007f1234567abcULL, 0xabc000, 0,
-	  F_CR3IO, .res = R_EPT },
+	  F_CR3IO, .res = R_NOTRAM },
 	{ "4L: PD table in MMIO", M_4L, 0, 0x00007f1234567abcULL, 0xabc000, 0,
 	  0, .plvl = 2, .pclr = BITS(51, 12), .pset = 0x80000000,
-	  .res = R_EPT },
+	  .res = R_NOTRAM },
 	{ "4L: PT beyond the end of RAM (unmapped)", M_4L, 0,
 	  0x00007f1234567abcULL, 0xabc000, 0, 0, .plvl = 1,
-	  .pclr = BITS(51, 12), .pset = MT_RAM_SIZE, .res = R_EPT },
+	  .pclr = BITS(51, 12), .pset = MT_RAM_SIZE, .res = R_NOTRAM },
 
 	/* ---- 5-level ---- */
 	{ "5L: 4K read", M_5L, 0, 0x00abcdef12345678ULL, 0xabc000, 0, 0,
@@ -451,9 +469,9 @@ mt_suite_walk(void)
 			    exc.vector == X86_EXC_GP && exc.has_error &&
 			    exc.error == 0, "walk: %s", c->name);
 			break;
-		case R_EPT:
+		case R_NOTRAM:
 			mt_diag("rc %d", rc);
-			mt_check(rc == X86_MMU_EPT, "walk: %s", c->name);
+			mt_check(rc == X86_MMU_PTE_NOT_RAM, "walk: %s", c->name);
 			break;
 		}
 	}

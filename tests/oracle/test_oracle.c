@@ -15,7 +15,13 @@
  *   - the immediate, if any, as sign-extended to the operand size (8 bits
  *     for port numbers and 0F BA bit offsets);
  *   - the ModRM.reg register operand and a register-form ModRM.rm operand
- *     (number, and AH/CH/DH/BH vs SPL/BPL/SIL/DIL).
+ *     (number, and AH/CH/DH/BH vs SPL/BPL/SIL/DIL);
+ *   - what the instruction does: the operation (Zydis' mnemonic, with the
+ *     element size of string forms and the size/alignment rule of SSE
+ *     moves), and whether each operand the emulator uses is read and/or
+ *     written (explicit memory operand, ModRM.reg register, IN/OUT
+ *     accumulator, the hidden [rSI]/[rDI] of string instructions), from
+ *     a table of the SDM's operations in this file.
  *   In 64-bit mode the segment must agree only where it matters: FS and
  *   GS keep their base, ES/CS/SS/DS all have base 0 there (SDM Vol.1
  *   3.4.2.1), and Zydis reports the default DS/SS for them.
@@ -316,6 +322,234 @@ oracle_regs_differ(unsigned mode, const struct x86_insn *in,
 	return NULL;
 }
 
+/* ------------------------------------------------------------------------ */
+/* What the instruction does: operation and operand directions */
+
+#define ORA_R 1u        /* the operand is read */
+#define ORA_W 2u        /* the operand is written */
+
+/*
+ * The Zydis mnemonics an x86_op may be, written out here from the SDM
+ * (not from x86_decode's tables). String and I/O string forms carry the
+ * element size in the mnemonic; it must be the decoded operand size.
+ * SSE moves: the mnemonic must agree with the access size and the
+ * alignment rule (4 bytes: MOVD, 8: MOVQ, 16: the 128-bit moves, of
+ * which MOVAPS/MOVAPD/MOVDQA/MOVNTPS/MOVNTPD/MOVNTDQ need alignment).
+ */
+static bool
+oracle_mnemonic_ok(const struct x86_insn *in, ZydisMnemonic mn)
+{
+	static const ZydisMnemonic str[][4] = {
+		/* element size 1, 2, 4, 8 */
+		[X86_OP_MOVS] = { ZYDIS_MNEMONIC_MOVSB, ZYDIS_MNEMONIC_MOVSW,
+		    ZYDIS_MNEMONIC_MOVSD, ZYDIS_MNEMONIC_MOVSQ },
+		[X86_OP_CMPS] = { ZYDIS_MNEMONIC_CMPSB, ZYDIS_MNEMONIC_CMPSW,
+		    ZYDIS_MNEMONIC_CMPSD, ZYDIS_MNEMONIC_CMPSQ },
+		[X86_OP_STOS] = { ZYDIS_MNEMONIC_STOSB, ZYDIS_MNEMONIC_STOSW,
+		    ZYDIS_MNEMONIC_STOSD, ZYDIS_MNEMONIC_STOSQ },
+		[X86_OP_LODS] = { ZYDIS_MNEMONIC_LODSB, ZYDIS_MNEMONIC_LODSW,
+		    ZYDIS_MNEMONIC_LODSD, ZYDIS_MNEMONIC_LODSQ },
+		[X86_OP_SCAS] = { ZYDIS_MNEMONIC_SCASB, ZYDIS_MNEMONIC_SCASW,
+		    ZYDIS_MNEMONIC_SCASD, ZYDIS_MNEMONIC_SCASQ },
+		[X86_OP_INS] = { ZYDIS_MNEMONIC_INSB, ZYDIS_MNEMONIC_INSW,
+		    ZYDIS_MNEMONIC_INSD, ZYDIS_MNEMONIC_INVALID },
+		[X86_OP_OUTS] = { ZYDIS_MNEMONIC_OUTSB, ZYDIS_MNEMONIC_OUTSW,
+		    ZYDIS_MNEMONIC_OUTSD, ZYDIS_MNEMONIC_INVALID },
+	};
+	unsigned sz = in->opsize == 1 ? 0 : in->opsize == 2 ? 1 :
+	    in->opsize == 4 ? 2 : 3;
+
+	switch (in->op) {
+	case X86_OP_MOV:     return mn == ZYDIS_MNEMONIC_MOV;
+	case X86_OP_MOVZX:   return mn == ZYDIS_MNEMONIC_MOVZX;
+	case X86_OP_MOVSX:   return mn == ZYDIS_MNEMONIC_MOVSX;
+	case X86_OP_MOVSXD:  return mn == ZYDIS_MNEMONIC_MOVSXD;
+	case X86_OP_MOVNTI:  return mn == ZYDIS_MNEMONIC_MOVNTI;
+	case X86_OP_ADD:     return mn == ZYDIS_MNEMONIC_ADD;
+	case X86_OP_OR:      return mn == ZYDIS_MNEMONIC_OR;
+	case X86_OP_ADC:     return mn == ZYDIS_MNEMONIC_ADC;
+	case X86_OP_SBB:     return mn == ZYDIS_MNEMONIC_SBB;
+	case X86_OP_AND:     return mn == ZYDIS_MNEMONIC_AND;
+	case X86_OP_SUB:     return mn == ZYDIS_MNEMONIC_SUB;
+	case X86_OP_XOR:     return mn == ZYDIS_MNEMONIC_XOR;
+	case X86_OP_CMP:     return mn == ZYDIS_MNEMONIC_CMP;
+	case X86_OP_TEST:    return mn == ZYDIS_MNEMONIC_TEST;
+	case X86_OP_NOT:     return mn == ZYDIS_MNEMONIC_NOT;
+	case X86_OP_NEG:     return mn == ZYDIS_MNEMONIC_NEG;
+	case X86_OP_INC:     return mn == ZYDIS_MNEMONIC_INC;
+	case X86_OP_DEC:     return mn == ZYDIS_MNEMONIC_DEC;
+	case X86_OP_XCHG:    return mn == ZYDIS_MNEMONIC_XCHG;
+	case X86_OP_BT:      return mn == ZYDIS_MNEMONIC_BT;
+	case X86_OP_BTS:     return mn == ZYDIS_MNEMONIC_BTS;
+	case X86_OP_BTR:     return mn == ZYDIS_MNEMONIC_BTR;
+	case X86_OP_BTC:     return mn == ZYDIS_MNEMONIC_BTC;
+	case X86_OP_IN:      return mn == ZYDIS_MNEMONIC_IN;
+	case X86_OP_OUT:     return mn == ZYDIS_MNEMONIC_OUT;
+	case X86_OP_CLFLUSH:
+		return mn == ((in->prefixes & X86_PFX_OPSIZE) ?
+		    ZYDIS_MNEMONIC_CLFLUSHOPT : ZYDIS_MNEMONIC_CLFLUSH);
+	case X86_OP_MOVS: case X86_OP_CMPS: case X86_OP_STOS:
+	case X86_OP_LODS: case X86_OP_SCAS: case X86_OP_INS: case X86_OP_OUTS:
+		return mn == str[in->op][sz];
+	case X86_OP_SSE_MOV:
+		if (in->memsize == 4)
+			return mn == ZYDIS_MNEMONIC_MOVD;
+		if (in->memsize == 8)
+			return mn == ZYDIS_MNEMONIC_MOVQ;
+		if (in->align16)
+			return mn == ZYDIS_MNEMONIC_MOVAPS ||
+			    mn == ZYDIS_MNEMONIC_MOVAPD ||
+			    mn == ZYDIS_MNEMONIC_MOVDQA ||
+			    mn == ZYDIS_MNEMONIC_MOVNTPS ||
+			    mn == ZYDIS_MNEMONIC_MOVNTPD ||
+			    mn == ZYDIS_MNEMONIC_MOVNTDQ;
+		return mn == ZYDIS_MNEMONIC_MOVUPS || mn == ZYDIS_MNEMONIC_MOVUPD ||
+		    mn == ZYDIS_MNEMONIC_MOVDQU;
+	default:
+		return false;
+	}
+}
+
+/*
+ * What the emulator does with the explicit memory operand (*mem) and
+ * the ModRM.reg register operand (*reg): ORA_R and/or ORA_W, from the
+ * operation and the operand form x86_decode reported (SDM Vol.2, each
+ * instruction's operation). 0: no such operand, or not checked
+ * (CLFLUSH accesses no data).
+ */
+static void
+oracle_actions(const struct x86_insn *in, unsigned *mem, unsigned *reg)
+{
+	bool to_mem = in->enc == X86_ENC_MR || in->enc == X86_ENC_MI ||
+	    in->enc == X86_ENC_TD || in->enc == X86_ENC_M;
+
+	*mem = *reg = 0;
+	switch (in->op) {
+	case X86_OP_MOV: case X86_OP_MOVNTI: case X86_OP_SSE_MOV:
+		*mem = to_mem ? ORA_W : ORA_R;
+		*reg = to_mem ? ORA_R : ORA_W;
+		break;
+	case X86_OP_MOVZX: case X86_OP_MOVSX: case X86_OP_MOVSXD:
+		*mem = ORA_R;
+		*reg = ORA_W;
+		break;
+	case X86_OP_ADD: case X86_OP_OR: case X86_OP_ADC: case X86_OP_SBB:
+	case X86_OP_AND: case X86_OP_SUB: case X86_OP_XOR:
+		*mem = to_mem ? ORA_R | ORA_W : ORA_R;
+		*reg = to_mem ? ORA_R : ORA_R | ORA_W;
+		break;
+	case X86_OP_CMP: case X86_OP_TEST: case X86_OP_BT:
+		*mem = ORA_R;
+		*reg = ORA_R;
+		break;
+	case X86_OP_BTS: case X86_OP_BTR: case X86_OP_BTC:
+		*mem = ORA_R | ORA_W;
+		*reg = ORA_R;
+		break;
+	case X86_OP_NOT: case X86_OP_NEG: case X86_OP_INC: case X86_OP_DEC:
+		*mem = ORA_R | ORA_W;
+		break;
+	case X86_OP_XCHG:
+		*mem = ORA_R | ORA_W;
+		*reg = ORA_R | ORA_W;
+		break;
+	default:
+		break;
+	}
+	if (!in->has_mem)
+		*mem = 0;
+}
+
+/* Zydis' action of an operand as ORA_R/ORA_W (conditional ones count). */
+static unsigned
+oracle_zaction(const ZydisDecodedOperand *o)
+{
+	return ((o->actions & ZYDIS_OPERAND_ACTION_MASK_READ) ? ORA_R : 0) |
+	    ((o->actions & ZYDIS_OPERAND_ACTION_MASK_WRITE) ? ORA_W : 0);
+}
+
+/*
+ * The string instructions' hidden memory operands, by their base
+ * register (rSI: the source, rDI: the destination at ES): MOVS reads
+ * [rSI] and writes [rDI], CMPS reads both, STOS and INS write [rDI], LODS
+ * and OUTS read [rSI], SCAS reads [rDI] (SDM Vol.2). Returns NULL if
+ * Zydis says the same, else what differs.
+ */
+static const char *
+oracle_string_actions(const struct x86_insn *in,
+		      const ZydisDecodedInstruction *zi,
+		      const ZydisDecodedOperand *zops)
+{
+	unsigned want_si = 0, want_di = 0, got_si = 0, got_di = 0;
+
+	switch (in->op) {
+	case X86_OP_MOVS: want_si = ORA_R; want_di = ORA_W; break;
+	case X86_OP_CMPS: want_si = ORA_R; want_di = ORA_R; break;
+	case X86_OP_STOS: case X86_OP_INS: want_di = ORA_W; break;
+	case X86_OP_LODS: case X86_OP_OUTS: want_si = ORA_R; break;
+	case X86_OP_SCAS: want_di = ORA_R; break;
+	default: return NULL;
+	}
+	for (unsigned i = 0; i < zi->operand_count; i++) {
+		const ZydisDecodedOperand *o = &zops[i];
+		int base;
+
+		if (o->type != ZYDIS_OPERAND_TYPE_MEMORY)
+			continue;
+		base = oracle_gpr(o->mem.base);
+		if (base == X86_GPR_RSI)
+			got_si |= oracle_zaction(o);
+		else if (base == X86_GPR_RDI)
+			got_di |= oracle_zaction(o);
+		else
+			return "string memory operand base";
+	}
+	if (got_si != want_si || got_di != want_di)
+		return "string operand read/write";
+	return NULL;
+}
+
+/*
+ * The operation (mnemonic) and the direction of each operand the
+ * emulator uses: the explicit memory operand, the ModRM.reg register
+ * operand, the accumulator of IN/OUT, the hidden operands of string
+ * instructions. Returns NULL if they agree, else what differs.
+ */
+static const char *
+oracle_semantics_differ(const struct x86_insn *in,
+			const ZydisDecodedInstruction *zi,
+			const ZydisDecodedOperand *zops)
+{
+	unsigned mem, reg;
+
+	if (!oracle_mnemonic_ok(in, zi->mnemonic))
+		return "operation (mnemonic)";
+	oracle_actions(in, &mem, &reg);
+	for (unsigned i = 0; i < zi->operand_count; i++) {
+		const ZydisDecodedOperand *o = &zops[i];
+
+		if (o->visibility != ZYDIS_OPERAND_VISIBILITY_EXPLICIT)
+			continue;
+		if (o->type == ZYDIS_OPERAND_TYPE_MEMORY &&
+		    o->mem.type == ZYDIS_MEMOP_TYPE_MEM && mem != 0 &&
+		    oracle_zaction(o) != mem)
+			return "memory operand read/write";
+		if (o->type == ZYDIS_OPERAND_TYPE_REGISTER &&
+		    o->encoding == ZYDIS_OPERAND_ENCODING_MODRM_REG && reg != 0 &&
+		    oracle_zaction(o) != reg)
+			return "register operand read/write";
+		/* IN writes the accumulator, OUT reads it */
+		if (o->type == ZYDIS_OPERAND_TYPE_REGISTER &&
+		    (in->op == X86_OP_IN || in->op == X86_OP_OUT) &&
+		    (o->reg.value == ZYDIS_REGISTER_AL ||
+		     o->reg.value == ZYDIS_REGISTER_AX ||
+		     o->reg.value == ZYDIS_REGISTER_EAX) &&
+		    oracle_zaction(o) != (in->op == X86_OP_IN ? ORA_W : ORA_R))
+			return "accumulator read/write";
+	}
+	return oracle_string_actions(in, zi, zops);
+}
+
 /*
  * Decode bytes with both decoders; if ours says OK compare. Returns true
  * if ours decoded OK (whether or not the two agreed).
@@ -396,6 +630,10 @@ oracle_check(const uint8_t *b, size_t n, unsigned mode)
 		return true;
 	}
 	if ((why = oracle_regs_differ(mode, &in, &zi, zops)) != NULL) {
+		oracle_report(b, n, mode, &in, why, &zi, zops, true);
+		return true;
+	}
+	if ((why = oracle_semantics_differ(&in, &zi, zops)) != NULL) {
 		oracle_report(b, n, mode, &in, why, &zi, zops, true);
 		return true;
 	}

@@ -17,15 +17,15 @@
 struct insn_len_case {
 	const char *name;
 	uint64_t exitcode;
-	enum insn_mode mode;
+	enum x86_cpu_mode mode;
 	uint8_t bytes[20];
 	unsigned n;
 	int want;
 };
 
-#define M16 INSN_MODE_16
-#define M32 INSN_MODE_32
-#define M64 INSN_MODE_64
+#define M16 X86_MODE_REAL16
+#define M32 X86_MODE_PROT32
+#define M64 X86_MODE_LONG64
 #define CPUID VMCB_EXITCODE_CPUID
 
 static const struct insn_len_case cases[] = {
@@ -33,6 +33,8 @@ static const struct insn_len_case cases[] = {
 	{ "cpuid, 32-bit",                CPUID, M32, { 0x0f, 0xa2 }, 2, 2 },
 	{ "cpuid, 64-bit",                CPUID, M64, { 0x0f, 0xa2 }, 2, 2 },
 	{ "cpuid with trailing bytes",    CPUID, M64, { 0x0f, 0xa2, 0x90, 0x90 }, 4, 2 },
+	{ "cpuid then 03, 3 bytes given", CPUID, M64, { 0x0f, 0xa2, 0x03 }, 3, 2 },
+	{ "prefix, then cpuid past n",    CPUID, M64, { 0x66, 0x66, 0x0f, 0xa2 }, 1, -1 },
 	{ "66 cpuid",                     CPUID, M32, { 0x66, 0x0f, 0xa2 }, 3, 3 },
 	{ "f3 2e 67 cpuid",               CPUID, M16, { 0xf3, 0x2e, 0x67, 0x0f, 0xa2 }, 5, 5 },
 	{ "REX.W cpuid, 64-bit",          CPUID, M64, { 0x48, 0x0f, 0xa2 }, 3, 3 },

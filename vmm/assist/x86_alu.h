@@ -7,6 +7,7 @@
 #define X86_ALU_H
 
 #include "vmm_env.h"
+#include "x86_state.h"          /* x86_size_mask */
 
 /*
  * Run the ALU operation op (enum x86_op: ADD, OR, ADC, SBB, AND, SUB, XOR,
@@ -21,12 +22,5 @@
  */
 uint64_t x86_alu(unsigned op, unsigned size, uint64_t dst, uint64_t src,
     uint64_t *rflags);
-
-/* Mask of the low size bytes (size 1, 2, 4 or 8). */
-static inline uint64_t
-x86_size_mask(unsigned size)
-{
-	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
-}
 
 #endif /* X86_ALU_H */

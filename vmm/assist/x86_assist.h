@@ -9,9 +9,8 @@
  *
  * SSE moves on MMIO (MOVD/MOVQ/MOVDQA/MOVDQU/MOVAPS/MOVAPD/MOVUPS/MOVUPD/
  * MOVNTDQ/MOVNTPS/MOVNTPD) are emulated when the machine has an XMM
- * callback (x86_machine.h xmm_cb: the hypervisor keeps guest XMM state
- * live in hardware); without one they are X86_ASSIST_UNSUPPORTED with
- * their bytes. A 16-byte MMIO access reaches the Mem callback as two
+ * callback (x86_machine.h xmm_cb); without one they are
+ * X86_ASSIST_UNSUPPORTED with their bytes. A 16-byte MMIO access reaches the Mem callback as two
  * 8-byte pieces (x86_gpa_read/x86_gpa_write).
  *
  * On X86_ASSIST_UNSUPPORTED the caller logs res->bytes and res->reason
@@ -48,19 +47,16 @@ struct x86_assist_result {
 
 /*
  * x86_assist_mem - emulate the instruction at CS:RIP that touched MMIO.
- *   fault_gpa: the guest-physical address of the exit (NPF EXITINFO2).
- *     Not needed by the emulation: every operand is recomputed from the
- *     instruction and translated, so MOVS with both sides in MMIO and
- *     accesses crossing a page work (kept for the caller's logs and a
- *     possible shortcut that skips the page walk).
+ * The faulting guest-physical address (NPF EXITINFO2) is not an input:
+ * every operand is recomputed from the instruction and translated, so
+ * MOVS with both sides in MMIO and accesses crossing a page work.
  *   bytes/nbytes: instruction bytes from the exit (decode assists), or
  *     nbytes 0 to fetch them at CS:RIP through the guest MMU. If the
  *     given bytes are too few, the rest is fetched.
  * Returns res->status.
  */
 int x86_assist_mem(struct x86_machine *m, struct x86_state *st,
-    gpa_t fault_gpa, const uint8_t *bytes, size_t nbytes,
-    struct x86_assist_result *res);
+    const uint8_t *bytes, size_t nbytes, struct x86_assist_result *res);
 
 /* What SVM's IOIO exit tells (APM Vol.2 15.10.2), without VMCB types. */
 struct x86_io_exit {

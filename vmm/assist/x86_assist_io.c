@@ -23,7 +23,11 @@
  */
 #include "x86_assist.h"
 #include "x86_emul.h"
-#include "x86_mmu.h"
+#include "x86_le.h"
+#include "x86_fetch.h"
+#include "x86_gva.h"
+#include "x86_seg.h"
+#include "x86_walk.h"
 
 /* Port access through the machine; without a callback IN reads all-ones. */
 static void
@@ -111,20 +115,94 @@ x86_assist_io_chunk(gva_t la, uint64_t off, uint64_t amask, unsigned size,
 	return n ? n : 1;
 }
 
+/*
+ * The linear address and length of the next chunk of a string transfer:
+ * its elements from offset off (DF: downwards) as x86_assist_io_chunk
+ * counts them; if the segment limit cuts the chunk, the first element
+ * alone. *n gets the element count, *low the lowest offset. Returns 0 or
+ * an x86_mmu.h error (*exc filled for X86_MMU_FAULT).
+ */
+static int
+x86_assist_io_string_la(const struct x86_state *st, unsigned seg,
+    uint64_t off, const struct x86_io_exit *io, uint64_t cnt, gva_t *la,
+    uint64_t *n, struct x86_exception *exc)
+{
+	unsigned size = io->size, as = io->addrsize;
+	unsigned acc = io->in ? X86_ACC_WRITE : 0;
+	bool down = st->rflags & X86_RFLAGS_DF;
+	uint64_t low;
+	int ret;
+
+	/* Linear address of the first element, then the chunk around it. */
+	ret = x86_seg_linear(st, (enum x86_seg)seg, off, size, acc, as, la, exc);
+	if (ret != 0)
+		return ret;
+	*n = x86_assist_io_chunk(*la, off, x86_size_mask(as), size, down, cnt);
+	low = down ? off - (*n - 1) * size : off;
+	ret = x86_seg_linear(st, (enum x86_seg)seg, low, (unsigned)(*n * size),
+	    acc, as, la, exc);
+	if (ret == X86_MMU_FAULT && *n > 1) {
+		/* The limit cuts the chunk: do the first element alone. */
+		*n = 1;
+		ret = x86_seg_linear(st, (enum x86_seg)seg, off, size, acc, as,
+		    la, exc);
+	}
+	return ret;
+}
+
+/*
+ * Move one chunk of n elements at linear address la between guest memory
+ * and the port: INS checks that the whole chunk is writable before it
+ * reads any port (a device read has side effects that a #PF must not
+ * repeat), then writes it in one go; OUTS reads it in one go, then
+ * writes the ports. With DF the elements go from the highest address
+ * down. Returns 0 or an x86_mmu.h error.
+ */
+static int
+x86_assist_io_move(struct x86_machine *m, const struct x86_state *st,
+    const struct x86_io_exit *io, gva_t la, uint64_t n,
+    struct x86_exception *exc)
+{
+	uint8_t buf[X86_ASSIST_IO_CHUNK];
+	bool down = st->rflags & X86_RFLAGS_DF;
+	uint64_t len = n * io->size;
+	gpa_t gpa;
+	int ret;
+
+	if (io->in) {
+		ret = x86_mmu_gva_to_gpa(m, st, la, X86_ACC_WRITE, &gpa, exc);
+		if (ret == 0)
+			ret = x86_mmu_gva_to_gpa(m, st, la + len - 1,
+			    X86_ACC_WRITE, &gpa, exc);
+		if (ret != 0)
+			return ret;
+	} else {
+		ret = x86_gva_read(m, st, la, buf, len, 0, exc);
+		if (ret != 0)
+			return ret;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t k = down ? n - 1 - i : i;
+
+		x86_assist_port(m, io->port, io->in, io->size, &buf[k * io->size]);
+	}
+	if (io->in)
+		return x86_gva_write(m, st, la, buf, len, X86_ACC_WRITE, exc);
+	return 0;
+}
+
 /* INS/OUTS: one chunk. */
 static int
 x86_assist_io_string(struct x86_machine *m, struct x86_state *st,
     const struct x86_io_exit *io, struct x86_assist_result *res)
 {
-	uint8_t buf[X86_ASSIST_IO_CHUNK];
-	unsigned size = io->size, as = io->addrsize, seg, reg;
-	uint64_t amask = x86_addr_mask(as);
+	unsigned as = io->addrsize, seg, reg;
 	bool down = st->rflags & X86_RFLAGS_DF;
-	uint64_t cnt, off, low, n, len;
+	uint64_t cnt, off, n, len;
 	gva_t la;
 	int ret;
 
-	if (size != 1 && size != 2 && size != 4) {
+	if (io->size != 1 && io->size != 2 && io->size != 4) {
 		res->status = X86_ASSIST_UNSUPPORTED;
 		res->reason = "string I/O: bad element size";
 		return res->status;
@@ -134,7 +212,7 @@ x86_assist_io_string(struct x86_machine *m, struct x86_state *st,
 		res->reason = "string I/O: bad address size";
 		return res->status;
 	}
-	cnt = io->rep ? st->gpr[X86_GPR_RCX] & amask : 1;
+	cnt = io->rep ? st->gpr[X86_GPR_RCX] & x86_size_mask(as) : 1;
 	if (cnt == 0) {
 		st->rip = io->next_rip;
 		res->status = X86_ASSIST_DONE;
@@ -150,62 +228,15 @@ x86_assist_io_string(struct x86_machine *m, struct x86_state *st,
 		else if (x86_assist_io_outs_seg(m, st, &seg, res) != 0)
 			return res->status;
 	}
-	off = st->gpr[reg] & amask;
-
-	/* Linear address of the first element, then the chunk around it. */
-	ret = x86_seg_linear(st, (enum x86_seg)seg, off, size,
-	    io->in ? X86_ACC_WRITE : 0, as, &la, &res->exc);
+	off = st->gpr[reg] & x86_size_mask(as);
+	ret = x86_assist_io_string_la(st, seg, off, io, cnt, &la, &n, &res->exc);
+	if (ret == 0)
+		ret = x86_assist_io_move(m, st, io, la, n, &res->exc);
 	if (ret != 0)
 		return x86_assist_io_fail(ret, res);
-	n = x86_assist_io_chunk(la, off, amask, size, down, cnt);
-	low = down ? off - (n - 1) * size : off;
-	len = n * size;
-	ret = x86_seg_linear(st, (enum x86_seg)seg, low, (unsigned)len,
-	    io->in ? X86_ACC_WRITE : 0, as, &la, &res->exc);
-	if (ret == X86_MMU_FAULT && n > 1) {
-		/* The limit cuts the chunk: do the first element alone. */
-		n = 1;
-		low = off;
-		len = size;
-		ret = x86_seg_linear(st, (enum x86_seg)seg, low, size,
-		    io->in ? X86_ACC_WRITE : 0, as, &la, &res->exc);
-	}
-	if (ret != 0)
-		return x86_assist_io_fail(ret, res);
-
-	if (io->in) {
-		gpa_t gpa;
-
-		/*
-		 * Check that the chunk is writable before reading any port: a
-		 * device read has side effects that a #PF must not repeat.
-		 */
-		ret = x86_mmu_gva_to_gpa(m, st, la, X86_ACC_WRITE, &gpa, &res->exc);
-		if (ret == 0)
-			ret = x86_mmu_gva_to_gpa(m, st, la + len - 1, X86_ACC_WRITE,
-			    &gpa, &res->exc);
-		if (ret != 0)
-			return x86_assist_io_fail(ret, res);
-		for (uint64_t i = 0; i < n; i++) {
-			uint64_t k = down ? n - 1 - i : i;
-
-			x86_assist_port(m, io->port, true, size, &buf[k * size]);
-		}
-		ret = x86_gva_write(m, st, la, buf, len, X86_ACC_WRITE, &res->exc);
-		if (ret != 0)
-			return x86_assist_io_fail(ret, res);
-	} else {
-		ret = x86_gva_read(m, st, la, buf, len, 0, &res->exc);
-		if (ret != 0)
-			return x86_assist_io_fail(ret, res);
-		for (uint64_t i = 0; i < n; i++) {
-			uint64_t k = down ? n - 1 - i : i;
-
-			x86_assist_port(m, io->port, false, size, &buf[k * size]);
-		}
-	}
 
 	/* One register update for the chunk. */
+	len = n * io->size;
 	x86_emul_addr_reg_write(st, reg, as, down ? off - len : off + len);
 	if (io->rep)
 		x86_emul_addr_reg_write(st, X86_GPR_RCX, as, cnt - n);
@@ -219,8 +250,7 @@ int
 x86_assist_io(struct x86_machine *m, struct x86_state *st,
     const struct x86_io_exit *io, struct x86_assist_result *res)
 {
-	uint8_t data[4] = { 0, 0, 0, 0 };
-	uint64_t v = 0;
+	uint8_t data[8] = { 0 };        /* size is 1, 2 or 4; 8 for x86_le_load */
 
 	memset(res, 0, sizeof(*res));
 	if (io->size != 1 && io->size != 2 && io->size != 4) {
@@ -233,14 +263,11 @@ x86_assist_io(struct x86_machine *m, struct x86_state *st,
 
 	if (io->in) {
 		x86_assist_port(m, io->port, true, io->size, data);
-		for (unsigned i = 0; i < io->size; i++)
-			v |= (uint64_t)data[i] << (8 * i);
 		/* IN EAX zero-extends into RAX like any 32-bit write. */
-		x86_emul_reg_write(st, X86_GPR_RAX, false, io->size, v);
+		x86_emul_reg_write(st, X86_GPR_RAX, false, io->size,
+		    x86_le_load(data, io->size));
 	} else {
-		v = st->gpr[X86_GPR_RAX];
-		for (unsigned i = 0; i < io->size; i++)
-			data[i] = (uint8_t)(v >> (8 * i));
+		x86_le_store(data, io->size, st->gpr[X86_GPR_RAX]);
 		x86_assist_port(m, io->port, false, io->size, data);
 	}
 	st->rip = io->next_rip;

@@ -11,7 +11,10 @@
  */
 #include "x86_assist.h"
 #include "x86_emul.h"
-#include "x86_mmu.h"
+#include "x86_fetch.h"
+#include "x86_gva.h"
+#include "x86_seg.h"
+#include "x86_walk.h"
 
 struct x86_assist_mem_ctx {
 	struct x86_machine *m;
@@ -93,13 +96,16 @@ static const struct x86_emul_ops x86_assist_mem_ops_noxmm = {
 	.xmm = NULL,
 };
 
-/* #UD for an encoding the CPU rejects (SDM Vol.3 6.15, interrupt 6). */
+/*
+ * The exception for an encoding the CPU rejects (SDM Vol.3 6.15): #UD
+ * (interrupt 6), or #GP(0) for one longer than 15 bytes (interrupt 13).
+ */
 static void
-x86_assist_ud(struct x86_assist_result *res)
+x86_assist_bad_insn(struct x86_assist_result *res, bool toolong)
 {
 	res->status = X86_ASSIST_EXCEPTION;
-	res->exc.vector = X86_EXC_UD;
-	res->exc.has_error = false;
+	res->exc.vector = toolong ? X86_EXC_GP : X86_EXC_UD;
+	res->exc.has_error = toolong;
 	res->exc.error = 0;
 	res->exc.cr2 = 0;
 }
@@ -157,7 +163,8 @@ x86_assist_mem_decode(struct x86_machine *m, struct x86_state *st,
 	case X86_DECODE_OK:
 		return X86_ASSIST_DONE;
 	case X86_DECODE_INVALID:
-		x86_assist_ud(res);
+	case X86_DECODE_TOOLONG:
+		x86_assist_bad_insn(res, ret == X86_DECODE_TOOLONG);
 		return res->status;
 	default:
 		res->status = X86_ASSIST_UNSUPPORTED;
@@ -167,7 +174,7 @@ x86_assist_mem_decode(struct x86_machine *m, struct x86_state *st,
 }
 
 int
-x86_assist_mem(struct x86_machine *m, struct x86_state *st, gpa_t fault_gpa,
+x86_assist_mem(struct x86_machine *m, struct x86_state *st,
     const uint8_t *bytes, size_t nbytes, struct x86_assist_result *res)
 {
 	struct x86_assist_mem_ctx ctx = { .m = m, .st = st };
@@ -175,7 +182,6 @@ x86_assist_mem(struct x86_machine *m, struct x86_state *st, gpa_t fault_gpa,
 	const char *reason;
 	int ret;
 
-	(void)fault_gpa;
 	memset(res, 0, sizeof(*res));
 	if (x86_assist_mem_decode(m, st, bytes, nbytes, &insn, res) != X86_ASSIST_DONE)
 		return res->status;

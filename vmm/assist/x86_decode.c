@@ -11,10 +11,11 @@
  *  - 63 outside 64-bit mode is ARPL: unsupported; 66 63 (MOVSXD with a
  *    16-bit operand) too, as manuals and decoders disagree on its size.
  * Returns X86_DECODE_INVALID (#UD) for LOCK on a form that does not allow
- * it, for undefined group members (FE /2-7, FF /7, 0F BA /0-3) and for
- * instructions longer than 15 bytes.
+ * it and for undefined group members (FE /2-7, FF /7, 0F BA /0-3), and
+ * X86_DECODE_TOOLONG (#GP(0)) for instructions longer than 15 bytes.
  */
 #include "x86_decode.h"
+#include "x86_le.h"
 
 /* ------------------------------------------------------------------------ */
 /* Opcode tables                                                             */
@@ -298,31 +299,34 @@ struct x86_cursor {
 	size_t pos;
 };
 
-/* Take the next byte: OK, NEED_MORE, or INVALID past 15 bytes. */
+/* Take the next byte: OK, NEED_MORE, or TOOLONG past 15 bytes. */
 static int
 x86_decode_next(struct x86_cursor *c, uint8_t *b)
 {
 	if (c->pos >= X86_INSN_MAX_LEN)
-		return X86_DECODE_INVALID;
+		return X86_DECODE_TOOLONG;
 	if (c->pos >= c->len)
 		return X86_DECODE_NEED_MORE;
 	*b = c->bytes[c->pos++];
 	return X86_DECODE_OK;
 }
 
-/* Read an n-byte little-endian value, sign-extended to 64 bits. */
+/*
+ * Read an n-byte little-endian value (n = 1, 2, 4 or 8), sign-extended to
+ * 64 bits. Like n calls of x86_decode_next: when it cannot have all n
+ * bytes, the first byte missing decides (past the bytes given and below
+ * 15: NEED_MORE; at byte 15: TOOLONG).
+ */
 static int
 x86_decode_sval(struct x86_cursor *c, unsigned n, int64_t *val)
 {
-	uint64_t v = 0;
-	uint8_t b;
-	int ret;
+	uint64_t v;
 
-	for (unsigned i = 0; i < n; i++) {
-		if ((ret = x86_decode_next(c, &b)) != X86_DECODE_OK)
-			return ret;
-		v |= (uint64_t)b << (8 * i);
-	}
+	if (c->pos + n > c->len || c->pos + n > X86_INSN_MAX_LEN)
+		return c->len < X86_INSN_MAX_LEN ? X86_DECODE_NEED_MORE :
+		    X86_DECODE_TOOLONG;
+	v = x86_le_load(c->bytes + c->pos, n);
+	c->pos += n;
 	if (n < 8 && (v & BIT(8 * n - 1)))
 		v |= ~0ULL << (8 * n);
 	*val = (int64_t)v;
@@ -350,7 +354,7 @@ x86_decode_prefixes(struct x86_cursor *c, struct x86_insn *insn)
 	for (;;) {
 		if (c->pos >= c->len)
 			return c->pos >= X86_INSN_MAX_LEN ?
-			    X86_DECODE_INVALID : X86_DECODE_NEED_MORE;
+			    X86_DECODE_TOOLONG : X86_DECODE_NEED_MORE;
 		b = c->bytes[c->pos];
 		switch (b) {
 		case 0xf0:
@@ -559,107 +563,99 @@ x86_decode_moffs(struct x86_cursor *c, struct x86_insn *insn)
 
 /* ------------------------------------------------------------------------ */
 
-unsigned
-x86_cpu_mode(const struct x86_state *st)
+/*
+ * The opcode: one byte, or 0F and a second byte; its row (the SSE moves
+ * are a table of their own, x86_sse_rows) and, for a group, the member
+ * chosen by ModRM.reg, peeked at without consuming it. Fills insn->op,
+ * enc, opcode and two_byte, *flags and *sse (NULL unless an SSE move).
+ */
+static int
+x86_decode_opcode(struct x86_cursor *c, struct x86_insn *insn,
+    uint16_t *flags, const struct x86_sse_row **sse)
 {
-	uint16_t csattr = st->seg[X86_SEG_CS].attr;
-
-	if (!(st->cr0 & X86_CR0_PE))
-		return X86_MODE_REAL16;
-	if ((st->efer & X86_EFER_LMA) && (csattr & X86_SEGATTR_L))
-		return X86_MODE_LONG64;
-	if (st->rflags & X86_RFLAGS_VM)
-		return X86_MODE_REAL16;
-	return (csattr & X86_SEGATTR_DB) ? X86_MODE_PROT32 : X86_MODE_PROT16;
-}
-
-int
-x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
-    struct x86_insn *insn)
-{
-	struct x86_cursor c = { .bytes = bytes, .len = len, .pos = 0 };
-	const struct x86_opcode *row;
-	const struct x86_sse_row *sse = NULL;
-	uint16_t flags;
+	const struct x86_opcode *row, *g;
 	uint8_t b;
 	int ret;
 
-	memset(insn, 0, sizeof(*insn));
-	insn->mode = (uint8_t)(cpu_mode <= X86_MODE_LONG64 ? cpu_mode : X86_MODE_LONG64);
-	insn->seg_override = X86_SEG_COUNT;
-	insn->reg = -1;
-	insn->rm_reg = -1;
-	insn->mem.base = X86_REG_NONE;
-	insn->mem.index = X86_REG_NONE;
-	insn->mem.scale = 1;
-	insn->mem.seg = X86_SEG_DS;
-
-	if ((ret = x86_decode_prefixes(&c, insn)) != X86_DECODE_OK)
-		return ret;
-	if ((ret = x86_decode_next(&c, &b)) != X86_DECODE_OK)
+	*sse = NULL;
+	if ((ret = x86_decode_next(c, &b)) != X86_DECODE_OK)
 		return ret;
 	if (b == 0x0f) {
 		insn->two_byte = true;
-		if ((ret = x86_decode_next(&c, &b)) != X86_DECODE_OK)
+		if ((ret = x86_decode_next(c, &b)) != X86_DECODE_OK)
 			return ret;
 		row = &x86_opcodes_0f[b];
 	} else {
 		row = &x86_opcodes_1b[b];
 	}
 	insn->opcode = b;
-	flags = row->flags;
-	if (row->op == X86_OP_NONE && !(flags & X86_F_GROUP)) {
-		if (!insn->two_byte || (sse = x86_decode_sse_row(insn, b)) == NULL)
+	*flags = row->flags;
+	if (row->op == X86_OP_NONE && !(*flags & X86_F_GROUP)) {
+		if (!insn->two_byte || (*sse = x86_decode_sse_row(insn, b)) == NULL)
 			return X86_DECODE_UNSUPPORTED;
-		flags = X86_F_MODRM | X86_F_MEMONLY;
+		*flags = X86_F_MODRM | X86_F_MEMONLY;
 	}
-	if ((flags & X86_F_64ONLY) && insn->mode != X86_MODE_LONG64)
+	if ((*flags & X86_F_64ONLY) && insn->mode != X86_MODE_LONG64)
 		return X86_DECODE_UNSUPPORTED;
-	if ((flags & X86_F_NOPFX) &&
+	if ((*flags & X86_F_NOPFX) &&
 	    (insn->prefixes & (X86_PFX_OPSIZE | X86_PFX_REP | X86_PFX_REPNE)))
 		return X86_DECODE_UNSUPPORTED;
 	insn->op = row->op;
 	insn->enc = row->enc;
-	if (sse != NULL) {
+	if (*sse != NULL) {
 		insn->op = X86_OP_SSE_MOV;
-		insn->enc = sse->store ? X86_ENC_MR : X86_ENC_RM;
+		insn->enc = (*sse)->store ? X86_ENC_MR : X86_ENC_RM;
 	}
+	if (!(*flags & X86_F_GROUP))
+		return X86_DECODE_OK;
 
 	/* The group member depends on ModRM.reg: peek at it before sizing. */
-	if (flags & X86_F_GROUP) {
-		const struct x86_opcode *g;
+	if (c->pos >= c->len)
+		return c->pos >= X86_INSN_MAX_LEN ?
+		    X86_DECODE_TOOLONG : X86_DECODE_NEED_MORE;
+	g = &x86_groups[row->group][SHIFTOUT(c->bytes[c->pos], X86_MODRM_REG)];
+	if (g->flags & X86_F_INVALID)
+		return X86_DECODE_INVALID;
+	if (g->op == X86_OP_NONE)
+		return X86_DECODE_UNSUPPORTED;
+	insn->op = g->op;
+	insn->enc = g->enc;
+	*flags |= g->flags;
+	if (row->group == X86_GRP_15 &&
+	    (insn->prefixes & (X86_PFX_REP | X86_PFX_REPNE)))
+		return X86_DECODE_UNSUPPORTED;
+	return X86_DECODE_OK;
+}
 
-		if (c.pos >= c.len)
-			return c.pos >= X86_INSN_MAX_LEN ?
-			    X86_DECODE_INVALID : X86_DECODE_NEED_MORE;
-		g = &x86_groups[row->group][SHIFTOUT(c.bytes[c.pos], X86_MODRM_REG)];
-		if (g->flags & X86_F_INVALID)
-			return X86_DECODE_INVALID;
-		if (g->op == X86_OP_NONE)
-			return X86_DECODE_UNSUPPORTED;
-		insn->op = g->op;
-		insn->enc = g->enc;
-		flags |= g->flags;
-		if (row->group == X86_GRP_15 &&
-		    (insn->prefixes & (X86_PFX_REP | X86_PFX_REPNE)))
-			return X86_DECODE_UNSUPPORTED;
-	}
+/* The operands: sizes, then ModRM (or moffs) and the immediate. */
+static int
+x86_decode_operands(struct x86_cursor *c, struct x86_insn *insn,
+    uint16_t flags)
+{
+	int ret;
 
 	x86_decode_sizes(insn, flags);
 	if (flags & X86_F_MODRM) {
-		if ((ret = x86_decode_modrm(&c, insn)) != X86_DECODE_OK)
+		if ((ret = x86_decode_modrm(c, insn)) != X86_DECODE_OK)
 			return ret;
 		if ((flags & X86_F_MEMONLY) && !insn->has_mem)
 			return X86_DECODE_UNSUPPORTED;
 	} else if (insn->enc == X86_ENC_FD || insn->enc == X86_ENC_TD) {
-		if ((ret = x86_decode_moffs(&c, insn)) != X86_DECODE_OK)
+		if ((ret = x86_decode_moffs(c, insn)) != X86_DECODE_OK)
 			return ret;
 		insn->reg_high8 = false;
 	}
-	if ((ret = x86_decode_imm(&c, insn, flags)) != X86_DECODE_OK)
-		return ret;
+	return x86_decode_imm(c, insn, flags);
+}
 
-	/* Memory operand size where it differs from the operand size. */
+/*
+ * The access size at the memory operand where it differs from the
+ * operand size, and the forms whose sizes follow their own rules.
+ */
+static int
+x86_decode_memsize(struct x86_insn *insn, uint16_t flags,
+    const struct x86_sse_row *sse)
+{
 	insn->memsize = insn->opsize;
 	if (flags & X86_F_MX8)
 		insn->memsize = 1;
@@ -694,6 +690,33 @@ x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
 			insn->prefixes |= X86_PFX_OPSIZE;
 		}
 	}
+	return X86_DECODE_OK;
+}
+
+int
+x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
+    struct x86_insn *insn)
+{
+	struct x86_cursor c = { .bytes = bytes, .len = len, .pos = 0 };
+	const struct x86_sse_row *sse;
+	uint16_t flags;
+	int ret;
+
+	memset(insn, 0, sizeof(*insn));
+	insn->mode = (uint8_t)(cpu_mode <= X86_MODE_LONG64 ? cpu_mode : X86_MODE_LONG64);
+	insn->seg_override = X86_SEG_COUNT;
+	insn->reg = -1;
+	insn->rm_reg = -1;
+	insn->mem.base = X86_REG_NONE;
+	insn->mem.index = X86_REG_NONE;
+	insn->mem.scale = 1;
+	insn->mem.seg = X86_SEG_DS;
+
+	if ((ret = x86_decode_prefixes(&c, insn)) != X86_DECODE_OK ||
+	    (ret = x86_decode_opcode(&c, insn, &flags, &sse)) != X86_DECODE_OK ||
+	    (ret = x86_decode_operands(&c, insn, flags)) != X86_DECODE_OK ||
+	    (ret = x86_decode_memsize(insn, flags, sse)) != X86_DECODE_OK)
+		return ret;
 
 	/* SDM Vol.2 2.1.1: LOCK only on read-modify-write memory forms. */
 	if ((insn->prefixes & X86_PFX_LOCK) &&

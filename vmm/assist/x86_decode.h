@@ -17,16 +17,6 @@
 #include "vmm_env.h"
 #include "x86_state.h"
 
-#define X86_INSN_MAX_LEN 15     /* SDM Vol.2 2.1: longer is #GP */
-
-/* CPU modes as far as the decoder cares: default operand/address size. */
-enum x86_cpu_mode {
-	X86_MODE_REAL16,        /* real mode and virtual-8086 mode */
-	X86_MODE_PROT16,        /* protected/compat mode, CS.D = 0 */
-	X86_MODE_PROT32,        /* protected/compat mode, CS.D = 1 */
-	X86_MODE_LONG64,        /* 64-bit mode: EFER.LMA and CS.L */
-};
-
 /* Pseudo register numbers for struct x86_insn mem.base / mem.index. */
 #define X86_REG_NONE (-1)
 #define X86_REG_RIP  (-2)
@@ -126,18 +116,18 @@ enum x86_decode_status {
 	X86_DECODE_NEED_MORE,   /* ran out of bytes */
 	X86_DECODE_UNSUPPORTED, /* valid x86 (or possibly so) we don't emulate */
 	X86_DECODE_INVALID,     /* #UD */
+	X86_DECODE_TOOLONG,     /* longer than 15 bytes: #GP(0) (SDM Vol.3
+				   6.15 interrupt 13, APM Vol.3 1.1) */
 };
 
 /*
  * Decode the instruction at bytes[0..len) in the given cpu_mode (enum
- * x86_cpu_mode). Fills *insn and returns an enum x86_decode_status. Never
- * reads past len. On X86_DECODE_OK every field above is valid.
+ * x86_cpu_mode; x86_cpu_mode() in x86_state.h gives it for a vCPU).
+ * Fills *insn and returns an enum x86_decode_status. Never reads past
+ * len. On X86_DECODE_OK every field above is valid.
  */
 int x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
     struct x86_insn *insn);
-
-/* The decoder's mode for a vCPU: from CR0.PE, EFER.LMA, CS.L, CS.D, VM. */
-unsigned x86_cpu_mode(const struct x86_state *st);
 
 /* Short name of an op for logs ("mov", "outs", ...). */
 const char *x86_op_name(unsigned op);

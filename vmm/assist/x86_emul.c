@@ -21,6 +21,7 @@
  */
 #include "x86_emul.h"
 #include "x86_alu.h"
+#include "x86_le.h"
 #include "x86_mmu.h"          /* X86_ACC_WRITE */
 
 /* ------------------------------------------------------------------------ */
@@ -81,24 +82,6 @@ x86_emul_sext(uint64_t v, unsigned size)
 	return (uint64_t)((int64_t)(v << sh) >> sh);
 }
 
-/* Little-endian load/store of up to 8 bytes without alignment needs. */
-static uint64_t
-x86_emul_load(const uint8_t *b, unsigned size)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < size && i < 8; i++)
-		v |= (uint64_t)b[i] << (8 * i);
-	return v;
-}
-
-static void
-x86_emul_store(uint8_t *b, unsigned size, uint64_t v)
-{
-	for (unsigned i = 0; i < size && i < 8; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* ------------------------------------------------------------------------ */
 /* Memory operand                                                            */
 
@@ -128,7 +111,7 @@ x86_emul_ea(const struct x86_insn *insn, const struct x86_state *st)
 		ea += st->gpr[insn->mem.base & 15];
 	if (insn->mem.index >= 0)
 		ea += st->gpr[insn->mem.index & 15] * insn->mem.scale;
-	return ea & x86_addr_mask(insn->addrsize);
+	return ea & x86_size_mask(insn->addrsize);
 }
 
 static int
@@ -141,7 +124,7 @@ x86_emul_mread(struct x86_emul *e, unsigned seg, uint64_t off, unsigned size,
 	ret = e->ops->read(e->ctx, seg, off, e->insn->addrsize, buf, size,
 	    e->racc, e->exc);
 	if (ret == X86_EMUL_DONE)
-		*val = x86_emul_load(buf, size);
+		*val = x86_le_load(buf, size);
 	return ret;
 }
 
@@ -151,7 +134,7 @@ x86_emul_mwrite(struct x86_emul *e, unsigned seg, uint64_t off, unsigned size,
 {
 	uint8_t buf[8];
 
-	x86_emul_store(buf, size, val);
+	x86_le_store(buf, size, val);
 	return e->ops->write(e->ctx, seg, off, e->insn->addrsize, buf, size, e->exc);
 }
 
@@ -313,7 +296,7 @@ x86_emul_bt(struct x86_emul *e)
 		int64_t s = (int64_t)x86_emul_sext(x86_emul_regop(e, sz), sz);
 
 		off = (off + (uint64_t)((s >> lg) * (int64_t)sz)) &
-		    x86_addr_mask(insn->addrsize);
+		    x86_size_mask(insn->addrsize);
 		bit = (uint64_t)s & ((1u << lg) - 1);
 	} else {
 		bit = insn->imm & ((1u << lg) - 1);
@@ -392,7 +375,7 @@ x86_emul_string(struct x86_emul *e, bool *more)
 	const struct x86_insn *insn = e->insn;
 	struct x86_state *st = e->st;
 	unsigned sz = insn->opsize, as = insn->addrsize;
-	uint64_t amask = x86_addr_mask(as);
+	uint64_t amask = x86_size_mask(as);
 	uint64_t si = st->gpr[X86_GPR_RSI] & amask, di = st->gpr[X86_GPR_RDI] & amask;
 	bool rep = insn->prefixes & (X86_PFX_REP | X86_PFX_REPNE);
 	uint64_t cnt = st->gpr[X86_GPR_RCX] & amask;
@@ -477,6 +460,71 @@ x86_emul_is_rmw(const struct x86_insn *insn)
 	}
 }
 
+/*
+ * A string instruction: up to X86_EMUL_REP_BATCH iterations. Each one
+ * commits on its own: a fault in iteration k leaves the registers of
+ * iterations 0..k-1, as on hardware (SDM Vol.2 REP), so *saved (the
+ * state to restore on a fault) is the state before the iteration that
+ * faulted. *more: a REP prefix asks for further iterations.
+ */
+static int
+x86_emul_rep(struct x86_emul *e, struct x86_state *saved, bool *more)
+{
+	int ret;
+
+	for (unsigned i = 0; ; i++) {
+		*saved = *e->st;
+		ret = x86_emul_string(e, more);
+		if (ret != X86_EMUL_DONE || !*more || i + 1 >= X86_EMUL_REP_BATCH)
+			return ret;
+	}
+}
+
+/*
+ * Run insn->op: one switch, one function per kind of instruction (the
+ * string instructions through x86_emul_rep). *reason is set for an op
+ * that is not emulated here.
+ */
+static int
+x86_emul_op(struct x86_emul *e, struct x86_state *saved, bool *more,
+    const char **reason)
+{
+	int ret;
+
+	switch (e->insn->op) {
+	case X86_OP_MOV:
+	case X86_OP_MOVNTI:
+		return x86_emul_mov(e);
+	case X86_OP_MOVZX:
+	case X86_OP_MOVSX:
+	case X86_OP_MOVSXD:
+		return x86_emul_movx(e);
+	case X86_OP_ADD: case X86_OP_OR: case X86_OP_ADC: case X86_OP_SBB:
+	case X86_OP_AND: case X86_OP_SUB: case X86_OP_XOR: case X86_OP_CMP:
+	case X86_OP_TEST:
+		return x86_emul_alu2(e);
+	case X86_OP_NOT: case X86_OP_NEG: case X86_OP_INC: case X86_OP_DEC:
+		return x86_emul_alu1(e);
+	case X86_OP_XCHG:
+		return x86_emul_xchg(e);
+	case X86_OP_BT: case X86_OP_BTS: case X86_OP_BTR: case X86_OP_BTC:
+		return x86_emul_bt(e);
+	case X86_OP_MOVS: case X86_OP_STOS: case X86_OP_LODS:
+	case X86_OP_CMPS: case X86_OP_SCAS:
+		return x86_emul_rep(e, saved, more);
+	case X86_OP_CLFLUSH:
+		return X86_EMUL_DONE;   /* flushing MMIO: no data access */
+	case X86_OP_SSE_MOV:
+		ret = x86_emul_sse(e);
+		if (ret == X86_EMUL_UNSUPPORTED)
+			*reason = "SSE move on MMIO: no XMM callback registered";
+		return ret;
+	default:
+		*reason = "port I/O or unknown op in the Mem Assist";
+		return X86_EMUL_UNSUPPORTED;
+	}
+}
+
 int
 x86_emul(const struct x86_insn *insn, struct x86_state *st,
     const struct x86_emul_ops *ops, void *ctx, struct x86_exception *exc,
@@ -499,57 +547,7 @@ x86_emul(const struct x86_insn *insn, struct x86_state *st,
 	if (x86_emul_is_rmw(insn))
 		e.racc = X86_ACC_WRITE;
 
-	switch (insn->op) {
-	case X86_OP_MOV:
-	case X86_OP_MOVNTI:
-		ret = x86_emul_mov(&e);
-		break;
-	case X86_OP_MOVZX:
-	case X86_OP_MOVSX:
-	case X86_OP_MOVSXD:
-		ret = x86_emul_movx(&e);
-		break;
-	case X86_OP_ADD: case X86_OP_OR: case X86_OP_ADC: case X86_OP_SBB:
-	case X86_OP_AND: case X86_OP_SUB: case X86_OP_XOR: case X86_OP_CMP:
-	case X86_OP_TEST:
-		ret = x86_emul_alu2(&e);
-		break;
-	case X86_OP_NOT: case X86_OP_NEG: case X86_OP_INC: case X86_OP_DEC:
-		ret = x86_emul_alu1(&e);
-		break;
-	case X86_OP_XCHG:
-		ret = x86_emul_xchg(&e);
-		break;
-	case X86_OP_BT: case X86_OP_BTS: case X86_OP_BTR: case X86_OP_BTC:
-		ret = x86_emul_bt(&e);
-		break;
-	case X86_OP_MOVS: case X86_OP_STOS: case X86_OP_LODS:
-	case X86_OP_CMPS: case X86_OP_SCAS:
-		/*
-		 * Up to X86_EMUL_REP_BATCH iterations. Each one commits on
-		 * its own: a fault in iteration k leaves the registers of
-		 * iterations 0..k-1, as on hardware (SDM Vol.2 REP).
-		 */
-		for (unsigned i = 0; ; i++) {
-			saved = *st;
-			ret = x86_emul_string(&e, &more);
-			if (ret != X86_EMUL_DONE || !more || i + 1 >= X86_EMUL_REP_BATCH)
-				break;
-		}
-		break;
-	case X86_OP_CLFLUSH:
-		ret = X86_EMUL_DONE;    /* flushing MMIO: no data access */
-		break;
-	case X86_OP_SSE_MOV:
-		ret = x86_emul_sse(&e);
-		if (ret == X86_EMUL_UNSUPPORTED)
-			*reason = "SSE move on MMIO: no XMM callback registered";
-		break;
-	default:
-		*reason = "port I/O or unknown op in the Mem Assist";
-		return X86_EMUL_UNSUPPORTED;
-	}
-
+	ret = x86_emul_op(&e, &saved, &more, reason);
 	if (ret != X86_EMUL_DONE) {
 		/* An instruction that faults commits nothing (SDM Vol.3 6.5). */
 		*st = saved;
@@ -559,14 +557,8 @@ x86_emul(const struct x86_insn *insn, struct x86_state *st,
 			*reason = "guest memory access failed";
 		return ret;
 	}
-	if (!more) {
-		uint64_t rip = st->rip + insn->len;
-
-		if (insn->mode == X86_MODE_PROT32)
-			rip &= 0xffffffffULL;
-		else if (insn->mode != X86_MODE_LONG64)
-			rip &= 0xffff;
-		st->rip = rip;
-	}
+	/* IP and EIP wrap at the code size (SDM Vol.1 3.6). */
+	if (!more)
+		st->rip = (st->rip + insn->len) & x86_size_mask(x86_mode_size(insn->mode));
 	return X86_EMUL_DONE;
 }

@@ -55,13 +55,6 @@ int x86_emul(const struct x86_insn *insn, struct x86_state *st,
     const struct x86_emul_ops *ops, void *ctx, struct x86_exception *exc,
     const char **reason);
 
-/* Address-size mask: 2 -> 0xffff, 4 -> 0xffffffff, 8 -> all ones. */
-static inline uint64_t
-x86_addr_mask(unsigned addrsize)
-{
-	return addrsize >= 8 ? ~0ULL : (1ULL << (8 * addrsize)) - 1;
-}
-
 /*
  * Write val to register reg with an operand size (SDM Vol.1 3.4.1.1): 1
  * and 2 bytes merge into the low bits (high8: bits 15:8 of reg - 4), 4

@@ -22,7 +22,11 @@ struct x86_io {
 	uint8_t *data;
 };
 
-/* One MMIO access, at most 8 bytes... or 16/32 for SSE moves; size says. */
+/*
+ * One MMIO access: 1, 2, 4 or 8 bytes, naturally aligned (x86_gpa_read
+ * and x86_gpa_write cut longer accesses, a 16-byte SSE move included,
+ * into such pieces).
+ */
 struct x86_mem {
 	gpa_t gpa;
 	bool write;             /* true: guest stores data to the device */
@@ -34,9 +38,9 @@ typedef void (*x86_io_cb_t)(void *ctx, struct x86_io *io);
 typedef void (*x86_mem_cb_t)(void *ctx, struct x86_mem *mem);
 /*
  * Optional: access guest register XMM<reg> (0-15), all 16 bytes,
- * little-endian. The hypervisor keeps guest XMM state live in hardware,
- * so it can read/write the physical register. NULL: SSE moves on MMIO are
- * reported unsupported.
+ * little-endian. A hypervisor that keeps guest XMM state live in
+ * hardware implements it by reading/writing the physical register (hv/
+ * registers none yet). NULL: SSE moves on MMIO are reported unsupported.
  */
 typedef void (*x86_xmm_cb_t)(void *ctx, unsigned reg, bool write,
 			     uint8_t data[16]);
@@ -61,7 +65,7 @@ struct x86_machine {
 	/*
 	 * Guest MAXPHYADDR (CPUID Fn8000_0008 EAX[7:0]) for the reserved-bit
 	 * checks of the guest page walk; 0 means 52, the architectural
-	 * maximum (x86_mmu.c).
+	 * maximum (x86_walk.c).
 	 */
 	uint8_t maxphyaddr;
 	x86_xmm_cb_t xmm_cb;    /* optional, see x86_xmm_cb_t */
@@ -69,7 +73,7 @@ struct x86_machine {
 
 /*
  * An exception for the guest, produced by the MMU, segmentation checks or
- * the emulator. The caller injects it (EVENTINJ in the hypervisor).
+ * the emulator. The caller injects it (with EVENTINJ on SVM).
  */
 struct x86_exception {
 	uint8_t vector;         /* X86_EXC_* */

@@ -89,4 +89,54 @@ struct x86_state {
 	uint8_t cpl;            /* VMCB CPL field, 0..3 */
 };
 
+/* The longest instruction: 15 bytes, longer is #GP (SDM Vol.2 2.3.11). */
+#define X86_INSN_MAX_LEN 15
+
+/*
+ * CPU modes as far as instruction size goes: the default operand and
+ * address size, and the code size (the width of IP/EIP/RIP).
+ */
+enum x86_cpu_mode {
+	X86_MODE_REAL16,        /* real mode and virtual-8086 mode */
+	X86_MODE_PROT16,        /* protected/compat mode, CS.D = 0 */
+	X86_MODE_PROT32,        /* protected/compat mode, CS.D = 1 */
+	X86_MODE_LONG64,        /* 64-bit mode: EFER.LMA and CS.L */
+};
+
+/*
+ * The mode of st, from CR0.PE, EFER.LMA, CS.L, RFLAGS.VM and CS.D (SDM
+ * Vol.3 2.2, Vol.1 3.6; APM Vol.2 1.2). The one place that decides it,
+ * for the decoder, the emulator, the instruction fetch and hv/.
+ */
+static inline enum x86_cpu_mode
+x86_cpu_mode(const struct x86_state *st)
+{
+	uint16_t csattr = st->seg[X86_SEG_CS].attr;
+
+	if (!(st->cr0 & X86_CR0_PE))
+		return X86_MODE_REAL16;
+	if ((st->efer & X86_EFER_LMA) && (csattr & X86_SEGATTR_L))
+		return X86_MODE_LONG64;
+	if (st->rflags & X86_RFLAGS_VM)
+		return X86_MODE_REAL16;
+	return (csattr & X86_SEGATTR_DB) ? X86_MODE_PROT32 : X86_MODE_PROT16;
+}
+
+/*
+ * The code size of mode in bytes (2, 4 or 8): the width of IP/EIP/RIP
+ * and the default address size.
+ */
+static inline unsigned
+x86_mode_size(enum x86_cpu_mode mode)
+{
+	return mode == X86_MODE_LONG64 ? 8 : mode == X86_MODE_PROT32 ? 4 : 2;
+}
+
+/* Mask of the low size bytes (size 1, 2, 4 or 8): 2 -> 0xffff, 8 -> ~0. */
+static inline uint64_t
+x86_size_mask(unsigned size)
+{
+	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+}
+
 #endif /* X86_STATE_H */
