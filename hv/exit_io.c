@@ -22,7 +22,12 @@ static void exit_io_decode(const struct vmcb *v, struct x86_io_exit *io)
 	io->size = (info & VMCB_IOIO_SZ32) ? 4 : (info & VMCB_IOIO_SZ16) ? 2 : 1;
 	io->string = (info & VMCB_IOIO_STR) != 0;
 	io->rep = (info & VMCB_IOIO_REP) != 0;
-	io->addrsize = (info & VMCB_IOIO_A64) ? 8 : (info & VMCB_IOIO_A32) ? 4 : 2;
+	/*
+	 * One of A16/A32/A64 is set on hardware; QEMU 7.2 TCG sets none, and
+	 * the I/O Assist then reads the address size from the instruction.
+	 */
+	io->addrsize = (info & VMCB_IOIO_A64) ? 8 : (info & VMCB_IOIO_A32) ? 4 :
+		       (info & VMCB_IOIO_A16) ? 2 : 0;
 	/* The segment field is filled by CPUs with decode assists (15.33.4). */
 	io->seg = svm_has(SVM_FEAT_DECODEASSISTS) ? (int8_t)SHIFTOUT(info, VMCB_IOIO_SEG) : -1;
 	io->next_rip = v->ctrl.exitinfo2;

@@ -65,7 +65,8 @@ struct x86_io_exit {
 	bool in;                /* IN/INS (device -> guest) */
 	bool string;            /* INS/OUTS */
 	bool rep;               /* REP prefix present */
-	uint8_t addrsize;       /* 2, 4 or 8 (string forms) */
+	uint8_t addrsize;       /* 2, 4 or 8 (string forms); 0: not reported,
+				   taken from the instruction's prefixes */
 	int8_t seg;             /* OUTS source segment (enum x86_seg) when the
 				   CPU reports it (decode assists), else -1:
 				   the prefixes are read from the instruction */

@@ -60,13 +60,15 @@ x86_assist_io_fail(int ret, struct x86_assist_result *res)
 }
 
 /*
- * The source segment of an OUTS whose exit did not report it: fetch the
- * instruction at CS:RIP and take its effective segment. Returns 0 and
- * *seg, or the status to return (res filled).
+ * What the exit did not report of a string instruction: the address size
+ * (*as == 0) and, for OUTS, the source segment (*seg < 0). Fetch the
+ * instruction at CS:RIP and take them from its prefixes and mode.
+ * Returns 0, or the status to return (res filled).
  */
 static int
-x86_assist_io_outs_seg(struct x86_machine *m, const struct x86_state *st,
-    unsigned *seg, struct x86_assist_result *res)
+x86_assist_io_decode(struct x86_machine *m, const struct x86_state *st,
+    const struct x86_io_exit *io, unsigned *as, int *seg,
+    struct x86_assist_result *res)
 {
 	uint8_t buf[X86_INSN_MAX_LEN];
 	struct x86_insn insn;
@@ -79,13 +81,18 @@ x86_assist_io_outs_seg(struct x86_machine *m, const struct x86_state *st,
 	ret = x86_decode(buf, n, x86_cpu_mode(st), &insn);
 	memcpy(res->bytes, buf, n);
 	res->nbytes = (uint8_t)n;
-	if (ret != X86_DECODE_OK || insn.op != X86_OP_OUTS) {
+	if (ret != X86_DECODE_OK ||
+	    insn.op != (io->in ? X86_OP_INS : X86_OP_OUTS)) {
 		res->status = X86_ASSIST_UNSUPPORTED;
-		res->reason = "OUTS exit but no OUTS at CS:RIP";
+		res->reason = io->in ? "INS exit but no INS at CS:RIP" :
+		    "OUTS exit but no OUTS at CS:RIP";
 		return res->status;
 	}
 	res->nbytes = insn.len;
-	*seg = insn.mem.seg;
+	if (*as == 0)
+		*as = insn.addrsize;
+	if (*seg < 0)
+		*seg = insn.mem.seg;
 	return 0;
 }
 
@@ -119,15 +126,15 @@ x86_assist_io_chunk(gva_t la, uint64_t off, uint64_t amask, unsigned size,
  * The linear address and length of the next chunk of a string transfer:
  * its elements from offset off (DF: downwards) as x86_assist_io_chunk
  * counts them; if the segment limit cuts the chunk, the first element
- * alone. *n gets the element count, *low the lowest offset. Returns 0 or
+ * alone (as: the address size). *n gets the element count, *low the lowest offset. Returns 0 or
  * an x86_mmu.h error (*exc filled for X86_MMU_FAULT).
  */
 static int
 x86_assist_io_string_la(const struct x86_state *st, unsigned seg,
-    uint64_t off, const struct x86_io_exit *io, uint64_t cnt, gva_t *la,
-    uint64_t *n, struct x86_exception *exc)
+    uint64_t off, const struct x86_io_exit *io, unsigned as, uint64_t cnt,
+    gva_t *la, uint64_t *n, struct x86_exception *exc)
 {
-	unsigned size = io->size, as = io->addrsize;
+	unsigned size = io->size;
 	unsigned acc = io->in ? X86_ACC_WRITE : 0;
 	bool down = st->rflags & X86_RFLAGS_DF;
 	uint64_t low;
@@ -196,9 +203,10 @@ static int
 x86_assist_io_string(struct x86_machine *m, struct x86_state *st,
     const struct x86_io_exit *io, struct x86_assist_result *res)
 {
-	unsigned as = io->addrsize, seg, reg;
+	unsigned as = io->addrsize, reg;
 	bool down = st->rflags & X86_RFLAGS_DF;
 	uint64_t cnt, off, n, len;
+	int seg;
 	gva_t la;
 	int ret;
 
@@ -207,29 +215,27 @@ x86_assist_io_string(struct x86_machine *m, struct x86_state *st,
 		res->reason = "string I/O: bad element size";
 		return res->status;
 	}
-	if (as != 2 && as != 4 && as != 8) {
+	if (as != 0 && as != 2 && as != 4 && as != 8) {
 		res->status = X86_ASSIST_UNSUPPORTED;
 		res->reason = "string I/O: bad address size";
 		return res->status;
 	}
+	/* SDM Vol.2 INS: ES, no override; OUTS: DS unless overridden. */
+	seg = io->in ? X86_SEG_ES :
+	    (io->seg >= 0 && io->seg < X86_SEG_COUNT) ? io->seg : -1;
+	if ((as == 0 || seg < 0) &&
+	    x86_assist_io_decode(m, st, io, &as, &seg, res) != 0)
+		return res->status;
+	reg = io->in ? X86_GPR_RDI : X86_GPR_RSI;
 	cnt = io->rep ? st->gpr[X86_GPR_RCX] & x86_size_mask(as) : 1;
 	if (cnt == 0) {
 		st->rip = io->next_rip;
 		res->status = X86_ASSIST_DONE;
 		return res->status;
 	}
-	if (io->in) {
-		seg = X86_SEG_ES;       /* SDM Vol.2 INS: no override */
-		reg = X86_GPR_RDI;
-	} else {
-		reg = X86_GPR_RSI;
-		if (io->seg >= 0 && io->seg < X86_SEG_COUNT)
-			seg = (unsigned)io->seg;
-		else if (x86_assist_io_outs_seg(m, st, &seg, res) != 0)
-			return res->status;
-	}
 	off = st->gpr[reg] & x86_size_mask(as);
-	ret = x86_assist_io_string_la(st, seg, off, io, cnt, &la, &n, &res->exc);
+	ret = x86_assist_io_string_la(st, (unsigned)seg, off, io, as, cnt, &la, &n,
+	    &res->exc);
 	if (ret == 0)
 		ret = x86_assist_io_move(m, st, io, la, n, &res->exc);
 	if (ret != 0)
