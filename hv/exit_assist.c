@@ -21,8 +21,12 @@ bool exit_assist_finish(struct vm *vm, struct svm_vcpu *vcpu, struct x86_state *
 	switch (res->status) {
 	case X86_ASSIST_DONE:
 		svm_vcpu_put_state(vcpu, st);
-		/* A REP instruction with iterations left keeps its RIP: not retired yet. */
-		if (st->rip != v->state.rip)
+		/*
+		 * A REP instruction with iterations left keeps its RIP: not
+		 * retired yet, but with TF (one iteration per call then) the
+		 * single-step trap follows each iteration (SDM Vol.3 17.3.1.4).
+		 */
+		if (st->rip != v->state.rip || (st->rflags & X86_RFLAGS_TF))
 			exit_retire(vcpu, st->rip);
 		return false;
 	case X86_ASSIST_EXCEPTION:

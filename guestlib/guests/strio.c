@@ -22,10 +22,15 @@
  *          exactly 1 for a page-aligned 4 KiB in RAM (the I/O Assist
  *          moves a page per exit), at most 2 when the 4 KiB straddle a
  *          page boundary; only reported for MMIO. Skipped elsewhere.
+ *
+ * And REP OUTSB single-stepped (RFLAGS.TF): a #DB after every iteration,
+ * the first ones with the IP still at the instruction (SDM Vol.3
+ * 17.3.1.4), however the hypervisor batches the iterations.
  */
 #include "gl.h"
 #include "gl_cpu.h"
 #include "gl_hv.h"
+#include "gl_intr.h"
 #include "gl_pgmap.h"
 #include "gl_printf.h"
 #include "tap.h"
@@ -295,6 +300,58 @@ static void sio_scratch_checks(void)
 	tap_ok(ok, "scratch: ports 0xe8-0xeb are its bytes one at a time (as QEMU's pc-testdev)");
 }
 
+/* ---- REP OUTSB under single-step ------------------------------------ */
+
+#define SIO_STEP_N    4u        /* iterations */
+#define SIO_STEP_MAX  16u       /* #DB traps recorded */
+
+static volatile unsigned sio_step_count;
+static volatile uintptr_t sio_step_ip[SIO_STEP_MAX];
+
+/* #DB: record where it trapped; IRET goes back with TF still set. */
+static void sio_step_db(struct gl_trapframe *tf)
+{
+	if (sio_step_count < SIO_STEP_MAX)
+		sio_step_ip[sio_step_count] = (uintptr_t)tf->ip;
+	sio_step_count++;
+}
+
+extern const char sio_step_at[], sio_step_after[];
+
+static void sio_step_check(void)
+{
+	static const uint8_t src[SIO_STEP_N] = { 0x51, 0x52, 0x53, 0x54 };
+	unsigned long si = (unsigned long)(uintptr_t)src, cx = SIO_STEP_N;
+	uintptr_t at = (uintptr_t)sio_step_at, after = (uintptr_t)sio_step_after;
+	unsigned n_at = 0, n;
+	bool order = true;
+
+	gl_outl(SIO_PORT, 0);
+	sio_step_count = 0;
+	gl_intr_set(X86_VEC_DB, sio_step_db);
+	__asm__ volatile(GL_ASM_TF_ON
+	    ".globl sio_step_at, sio_step_after\n"
+	    "sio_step_at:\n\t"
+	    "rep outsb (%0), (%%dx)\n"
+	    "sio_step_after:\n\t"
+	    "nop\n\t"
+	    GL_ASM_TF_OFF
+	    : "+S"(si), "+c"(cx) : "d"((uint16_t)(SIO_PORT_BYTES + 2)) : "memory", "cc");
+	gl_intr_set(X86_VEC_DB, NULL);
+	n = sio_step_count < SIO_STEP_MAX ? sio_step_count : SIO_STEP_MAX;
+	/* The traps: SIO_STEP_N - 1 at the instruction, then one after it. */
+	for (unsigned i = 0; i < n && sio_step_ip[i] == at; i++)
+		n_at++;
+	order = n > n_at && sio_step_ip[n_at] == after;
+	tap_ok(n_at == SIO_STEP_N - 1 && order,
+	    "rep outsb with TF: a #DB after each of its %u iterations (%u at the "
+	    "instruction, then %s; %u traps in all)", SIO_STEP_N, n_at,
+	    order ? "one after it" : "not after it", sio_step_count);
+	tap_ok(cx == 0 && si == (unsigned long)(uintptr_t)src + SIO_STEP_N &&
+	    gl_inb(SIO_PORT_BYTES + 2) == 0x54,
+	    "rep outsb with TF: rcx 0, rsi past the 4 bytes, the port got the last one");
+}
+
 void guest_main(void)
 {
 	static const uint32_t offs[] = { 0, 0x800 };
@@ -305,6 +362,7 @@ void guest_main(void)
 	tap_diag("strio: %s", hv ? "under svmhv: IOIO exits are counted" :
 	    "not under svmhv: exit counts skipped");
 	sio_scratch_checks();
+	sio_step_check();
 	for (int mmio = 0; mmio < 2; mmio++)
 		for (int dir = 0; dir < 2; dir++)
 			for (unsigned size = 1; size <= 4; size *= 2)

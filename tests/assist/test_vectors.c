@@ -74,6 +74,7 @@ struct av_case {
 #define SF X86_RFLAGS_SF
 #define OF X86_RFLAGS_OF
 #define DF X86_RFLAGS_DF
+#define TF X86_RFLAGS_TF
 #define ARITH X86_RFLAGS_ARITH
 
 #include "vectors_mem.inc"

@@ -84,7 +84,8 @@ struct x86_io_exit {
  * transfer is done in chunks that end at page boundaries (at most
  * X86_ASSIST_IO_CHUNK bytes): one guest-memory access for the chunk and
  * the port operations in a row; one chunk per call, with RIP kept until
- * the count reaches zero. A fault leaves registers as hardware would.
+ * the count reaches zero; with RFLAGS.TF, one element per call (the
+ * caller raises the single-step trap after each). A fault leaves registers as hardware would.
  * Returns res->status.
  */
 int x86_assist_io(struct x86_machine *m, struct x86_state *st,

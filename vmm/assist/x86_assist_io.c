@@ -234,7 +234,9 @@ x86_assist_io_string(struct x86_machine *m, struct x86_state *st,
 		return res->status;
 	}
 	off = st->gpr[reg] & x86_size_mask(as);
-	ret = x86_assist_io_string_la(st, (unsigned)seg, off, io, as, cnt, &la, &n,
+	/* The single-step trap comes after each iteration (SDM Vol.3 17.3.1.4). */
+	ret = x86_assist_io_string_la(st, (unsigned)seg, off, io, as,
+	    (st->rflags & X86_RFLAGS_TF) ? 1 : cnt, &la, &n,
 	    &res->exc);
 	if (ret == 0)
 		ret = x86_assist_io_move(m, st, io, la, n, &res->exc);

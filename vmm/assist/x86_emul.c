@@ -12,7 +12,9 @@
  *  - a REP string instruction runs at most X86_EMUL_REP_BATCH iterations
  *    per call; RIP stays on the instruction until the count (or the
  *    REPE/REPNE condition) ends it, so the guest re-executes it and the
- *    next batch exits again (interrupts get in between batches);
+ *    next batch exits again (interrupts get in between batches); with
+ *    RFLAGS.TF set, one iteration per call, since the single-step trap
+ *    comes after each iteration (SDM Vol.3 17.3.1.4);
  *  - read-modify-write forms are not atomic towards other vCPUs (there is
  *    one vCPU; devices see a read, then a write);
  *  - register-only forms (ModRM mod = 3) and port I/O are not emulated
@@ -465,17 +467,19 @@ x86_emul_is_rmw(const struct x86_insn *insn)
  * commits on its own: a fault in iteration k leaves the registers of
  * iterations 0..k-1, as on hardware (SDM Vol.2 REP), so *saved (the
  * state to restore on a fault) is the state before the iteration that
- * faulted. *more: a REP prefix asks for further iterations.
+ * faulted. *more: a REP prefix asks for further iterations. With
+ * RFLAGS.TF, one iteration: the caller raises the single-step trap.
  */
 static int
 x86_emul_rep(struct x86_emul *e, struct x86_state *saved, bool *more)
 {
+	unsigned batch = (e->st->rflags & X86_RFLAGS_TF) ? 1 : X86_EMUL_REP_BATCH;
 	int ret;
 
 	for (unsigned i = 0; ; i++) {
 		*saved = *e->st;
 		ret = x86_emul_string(e, more);
-		if (ret != X86_EMUL_DONE || !*more || i + 1 >= X86_EMUL_REP_BATCH)
+		if (ret != X86_EMUL_DONE || !*more || i + 1 >= batch)
 			return ret;
 	}
 }
