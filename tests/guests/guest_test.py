@@ -591,7 +591,12 @@ def make_mmio(mode):
         results = check_guest_tap(t, run, what, MMIO_MIN[mode])
         check_hv_seen(t, args, results, what)
         check_names(t, results, what, MMIO_NEEDLES + (MMIO_NEEDLES_LONG if mode == 'long' else ()) +
-                    (('maps RAM, then the MMIO page',) if mode in ('pae', 'long') else ()))
+                    (('maps RAM, then the MMIO page',) if mode in ('pae', 'long') else ()) +
+                    (() if args.plain else ('an x87 store to MMIO (dd /7) is #UD',)))
+        if not args.plain:
+            t.ok(re.search(r'^vm: MMIO access at RIP 0x[0-9a-f]+ not emulated \(.*\), bytes \[[0-9a-f ]*dd [0-9a-f ]+\]: #UD$',
+                           run.text, re.M),
+                 '%s: the hypervisor names the x87 store it did not emulate' % what, run.tail(30))
         # Each form touches MMIO in every run: hundreds of emulated accesses.
         check_stat(t, args, run, what, 'NPF', 10 * MMIO_MIN[mode])
     return sc
