@@ -119,7 +119,7 @@ static bool exit_hidden_insn(struct vm *vm, struct svm_vcpu *vcpu)
  * 2023) checks the WBINVD intercept for INVD (0F 08) and reports it with
  * the WBINVD exit code; insn_len.c accepts INVD's bytes for that code.
  */
-static bool exit_invd(struct vm *vm, struct svm_vcpu *vcpu)
+static bool exit_cache_flush(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	(void)vm;
 	(void)vcpu;
@@ -222,7 +222,7 @@ static const exit_handler_t exit_handlers[EXIT_STAT_SLOTS] = {
 	[VMCB_EXITCODE_INTR]     = exit_intr,
 	[VMCB_EXITCODE_NMI]      = exit_intr,
 	[VMCB_EXITCODE_CPUID]    = exit_cpuid,
-	[VMCB_EXITCODE_INVD]     = exit_invd,
+	[VMCB_EXITCODE_INVD]     = exit_cache_flush,
 	[VMCB_EXITCODE_HLT]      = exit_hlt,
 	[VMCB_EXITCODE_INVLPGA]  = exit_hidden_insn,
 	[VMCB_EXITCODE_IOIO]     = exit_ioio,
@@ -235,7 +235,7 @@ static const exit_handler_t exit_handlers[EXIT_STAT_SLOTS] = {
 	[VMCB_EXITCODE_STGI]     = exit_hidden_insn,
 	[VMCB_EXITCODE_CLGI]     = exit_hidden_insn,
 	[VMCB_EXITCODE_SKINIT]   = exit_hidden_insn,
-	[VMCB_EXITCODE_WBINVD]   = exit_invd,
+	[VMCB_EXITCODE_WBINVD]   = exit_cache_flush,
 	[VMCB_EXITCODE_MONITOR]  = exit_hidden_insn,
 	[VMCB_EXITCODE_MWAIT]    = exit_hidden_insn,
 	[EXIT_SLOT_NPF]          = exit_npf,
