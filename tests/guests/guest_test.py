@@ -7,8 +7,11 @@ shows into TAP for meson: the guest's own "ok N"/"not ok N" lines are
 re-emitted as checks, then come checks on what the hypervisor reported
 (exit status, messages, the exit statistics line).
 
-usage: guest_test.py --hv HV_ELF [--bin-dir DIR] SCENARIO
+usage: guest_test.py --hv HV_ELF --hv-test HV_TEST_ELF [--bin-dir DIR] SCENARIO
        guest_test.py --list
+
+HV_ELF is the image users boot; HV_TEST_ELF the test image with the
+test-only switches (hvtest=, leakcanary), used only where one is needed.
 """
 
 import argparse
@@ -50,10 +53,11 @@ def qemu_version():
 class Run:
     """One boot and what it showed."""
 
-    def __init__(self, args, cmdline, modules=(), mem_mib=256, cpu=None):
+    def __init__(self, args, cmdline, modules=(), mem_mib=256, cpu=None, test_image=False):
         self.cmdline = cmdline
+        image = args.hv_test if test_image else args.hv
         with tempfile.TemporaryDirectory(prefix='guest-test-') as tmp:
-            iso = hvqemu.make_iso(args.hv, os.path.join(tmp, 'hv.iso'), cmdline, modules)
+            iso = hvqemu.make_iso(image, os.path.join(tmp, 'hv.iso'), cmdline, modules)
             self.res = hvqemu.run_iso(iso, mem_mib=mem_mib, timeout=TIMEOUT, accel='tcg',
                                       cpu=cpu)
         self.text = self.res.serial
@@ -270,7 +274,7 @@ def sc_badgpa(t, args):
 
 def sc_hvleak(t, args):
     """Acceptance 4: hypervisor memory (canary-filled) never visible in guest RAM."""
-    run = Run(args, 'guest=hvleak leakcanary', mem_mib=512)
+    run = Run(args, 'guest=hvleak leakcanary', mem_mib=512, test_image=True)
     check_common(t, run, OK, 'hvleak')
     m = re.search(r'leakcanary: "HVSECRET" planted in (\d+) KiB', run.text)
     t.ok(m and int(m.group(1)) >= 128 * 1024,
@@ -318,7 +322,7 @@ def sc_hvtest(t, args):
     """hvtest=: the hypervisor's own error paths, broken on purpose."""
     # An exit nobody handles (RDTSC, intercepted only here): VMCB dump and
     # status 35, never a panic.
-    run = Run(args, 'guest=mode_long hvtest=intercept_rdtsc')
+    run = Run(args, 'guest=mode_long hvtest=intercept_rdtsc', test_image=True)
     check_common(t, run, GUEST_ERROR, 'hvtest=intercept_rdtsc')
     m = UNHANDLED_RE.findall(run.text)
     t.ok(len(m) == 1 and int(m[0][0], 16) == 0x6e and m[0][1] == 'RDTSC',
@@ -344,7 +348,7 @@ def sc_hvtest(t, args):
     t.ok('PANIC' not in run.text, 'hvtest=intercept_rdtsc: no hypervisor panic')
 
     # A VMCB that fails VMRUN's consistency checks (EFER.SVME clear).
-    run = Run(args, 'guest=mode_long hvtest=bad_vmcb')
+    run = Run(args, 'guest=mode_long hvtest=bad_vmcb', test_image=True)
     check_common(t, run, GUEST_ERROR, 'hvtest=bad_vmcb')
     t.ok('vm: VMRUN failed: invalid guest state (VMEXIT_INVALID)' in run.text,
          'hvtest=bad_vmcb: VMEXIT_INVALID reported', run.tail(5))
@@ -355,11 +359,24 @@ def sc_hvtest(t, args):
     t.is_(run.stats(), {'INVALID': 1}, 'hvtest=bad_vmcb: the guest never ran')
     t.ok('PANIC' not in run.text, 'hvtest=bad_vmcb: no hypervisor panic')
 
-    # A word it does not know is a configuration error.
-    run = Run(args, 'hvtest=nosuchtest')
+    # A word it does not know is a configuration error, found before SVM.
+    run = Run(args, 'hvtest=nosuchtest', test_image=True)
     check_common(t, run, BAD_CONFIG, 'hvtest=nosuchtest')
-    t.ok('vm: hvtest=nosuchtest unknown' in run.text, 'hvtest=nosuchtest: clear error',
-         run.tail(5))
+    t.ok('boot: hvtest=nosuchtest unknown' in run.text and 'svm:' not in run.text,
+         'hvtest=nosuchtest: clear error, before SVM', run.tail(5))
+
+
+def sc_nohooks(t, args):
+    """The image users boot (hv.elf) has no test switches: each one is a
+    configuration error naming the test image, before any guest runs."""
+    for word in ('fault=ud', 'hvtest=intercept_rdtsc', 'leakcanary'):
+        run = Run(args, 'guest=demo ' + word)
+        check_common(t, run, BAD_CONFIG, 'hv.elf %s' % word)
+        key = word.partition('=')[0]
+        t.ok('boot: "%s" is a test switch, built only into the test image hv-test.elf' % key
+             in run.text and 'vm: starting guest' not in run.text and
+             'requested' not in run.text,
+             'hv.elf %s: refused, no guest started' % word, run.tail(5))
 
 
 # Hand-assembled real-mode flat binaries (loaded at 1000:0000, guest_abi.h).
@@ -440,12 +457,14 @@ SCENARIOS = {
     'nosvm': sc_nosvm,
     'raw': sc_raw,
     'hvtest': sc_hvtest,
+    'nohooks': sc_nohooks,
 }
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--hv')
+    ap.add_argument('--hv-test')
     ap.add_argument('--bin-dir', default='.')
     ap.add_argument('--list', action='store_true')
     ap.add_argument('scenario', nargs='?')
@@ -454,8 +473,8 @@ def main():
         print('\n'.join(SCENARIOS))
         return 0
     t = hvqemu.Tap()
-    if args.scenario not in SCENARIOS or not args.hv:
-        return t.bail('unknown scenario %r or no --hv' % args.scenario)
+    if args.scenario not in SCENARIOS or not args.hv or not args.hv_test:
+        return t.bail('unknown scenario %r or no --hv/--hv-test' % args.scenario)
     try:
         SCENARIOS[args.scenario](t, args)
     except (RuntimeError, OSError) as e:

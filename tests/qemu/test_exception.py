@@ -11,7 +11,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hvqemu  # noqa: E402
 
-# What main.c's fault= switch does, and what the CPU must report for it.
+# What testhooks.c's fault= switch does (test image hv-test.elf), and what the CPU must report for it.
 KINDS = {
     # mnemonic, vector, error code, CR2 (None: not checked)
     'ud': ('#UD', 6, 0x0, None),
