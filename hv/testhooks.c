@@ -2,17 +2,22 @@
  * testhooks.c - the test-only command-line switches, linked only into the
  * test image hv-test.elf (testhooks.h; hv.elf links testhooks_off.c).
  *
- *   fault=ud|pf|gp|de|panic  fault on purpose inside the hypervisor, to
+ *   fault=ud|pf|gp|de|panic|stack
+ *                            fault on purpose inside the hypervisor, to
  *                            test the exception dump and panic path
- *                            (tests/qemu/test_exception.py)
+ *                            (tests/qemu/test_exception.py); stack
+ *                            overflows the boot stack into its guard page,
+ *                            stack_ist1..3 an IST stack
  *   hvtest=intercept_rdtsc|bad_vmcb
  *                            break the VM, to test the unhandled-exit and
  *                            VMEXIT_INVALID paths (tests/guests, hvtest)
  *   leakcanary               fill host memory the guest must never see
  *                            with "HVSECRET" (the hvleak guest scans for it)
  */
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "../boot/boot.h"
 #include "cmdline.h"
 #include "log.h"
 #include "panic.h"
@@ -33,6 +38,70 @@
 #define TESTHOOKS_PF_ADDR 0x8000000000ULL
 #define TESTHOOKS_GP_ADDR 0x8000000000000000ULL
 
+/*
+ * fault=stack: recurse until the boot stack runs into its guard page.
+ * Not a tail call (the frame is read after the call returns), so every
+ * level takes TESTHOOKS_FRAME more bytes of stack.
+ */
+#define TESTHOOKS_FRAME 512
+
+static __attribute__((noinline)) uint64_t testhooks_recurse(volatile uint64_t *depth)
+{
+	volatile uint8_t frame[TESTHOOKS_FRAME];
+
+	frame[0] = (uint8_t)*depth;
+	if (++*depth == 0)      /* never: keeps the recursion finite for gcc */
+		return frame[0];
+	return testhooks_recurse(depth) + frame[0];
+}
+
+static void testhooks_recurse_forever(void)
+{
+	volatile uint64_t depth = 0;
+
+	(void)testhooks_recurse(&depth);
+}
+
+/* The stacks fault=stack* can overflow: the boot stack and the IST stacks. */
+static const struct {
+	const char *word;
+	char *guard, *top;
+} testhooks_stacks[] = {
+	{ "stack", boot_stack_guard, boot_stack_top },
+	{ "stack_ist1", boot_ist1_guard, boot_ist1_top },
+	{ "stack_ist2", boot_ist2_guard, boot_ist2_top },
+	{ "stack_ist3", boot_ist3_guard, boot_ist3_top },
+};
+
+/*
+ * fault=stack: recurse on the boot stack; fault=stack_istN: move RSP to
+ * the top of IST stack N first (an exception that uses it would start
+ * there too). Either way the recursion must end in the guard page below.
+ * Returns false if f names no stack; does not return otherwise.
+ */
+static bool testhooks_stack_overflow(const char *f)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(testhooks_stacks); i++) {
+		uint64_t top = (uint64_t)(uintptr_t)testhooks_stacks[i].top;
+
+		if (strcmp(f, testhooks_stacks[i].word) != 0)
+			continue;
+		kprintf("boot: fault=%s: stack [%p-%p), guard page [%p-%p)\n", f,
+			(void *)(testhooks_stacks[i].guard + BOOT_GUARD_SIZE), (void *)top,
+			(void *)testhooks_stacks[i].guard,
+			(void *)(testhooks_stacks[i].guard + BOOT_GUARD_SIZE));
+		if (i == 0)
+			testhooks_recurse_forever();
+		else
+			__asm__ volatile("mov %0, %%rsp\n\t"
+					 "call *%1"
+					 : : "r"(top), "r"(testhooks_recurse_forever)
+					 : "memory");
+		return true;
+	}
+	return false;
+}
+
 /* Fault as fault= asks. Returns -1 for an unknown kind; never returns otherwise. */
 static int testhooks_fault(const char *f)
 {
@@ -50,8 +119,11 @@ static int testhooks_fault(const char *f)
 		__asm__ volatile("div %2" : : "a"(1), "d"(0), "r"(zero));
 	} else if (strcmp(f, "panic") == 0) {
 		panic("fault=panic requested on the command line");
+	} else if (testhooks_stack_overflow(f)) {
+		/* returned: did not fault */
 	} else {
-		log_printf(LOG_ERR, "boot: unknown fault=%s (want ud, pf, gp, de or panic)\n", f);
+		log_printf(LOG_ERR, "boot: unknown fault=%s (want ud, pf, gp, de, panic, "
+			   "stack or stack_ist1..3)\n", f);
 		return -1;
 	}
 	panic("fault=%s did not fault", f);
