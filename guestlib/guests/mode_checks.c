@@ -6,7 +6,7 @@
  *  - the CPU is in the mode the guest was built for (CR0/CR4/EFER readback)
  *  - CPUID: hypervisor-present bit (Fn0000_0001 ECX[31]), leaf 0x40000000
  *    with signature "BareMetalSVM", SVM hidden (Fn8000_0001 ECX[2] clear)
- *  - RDTSC and RDMSR TSC readable and increasing
+ *  - RDMSR TSC readable and increasing
  *  - an unknown MSR read and write each raise #GP
  *  - NB_CFG reads with InitApicIdCpuIdLo (bit 54) set
  *  - EFER: SVME never visible; a write setting SVME or a reserved bit gets
@@ -21,8 +21,8 @@
  *    instruction the hypervisor retires itself (CPUID, OUT, RDMSR, INVD,
  *    VMMCALL) and after one the CPU runs (NOP, #DB reflected by the
  *    hypervisor), with DR6.BS set; none after a RDMSR that faults (#GP)
- *  - INVD executes and the guest goes on (the hypervisor turns it into
- *    WBINVD); MONITOR and MWAIT raise #UD
+ *  - INVD is intercepted once per execution (counted by guest_test.py);
+ *    MONITOR and MWAIT raise #UD
  *  - long mode: clearing EFER.LME with paging on is a #GP; EFER.NXE reaches
  *    the CPU (a fetch from an XD page is a #PF with I/D set; with NXE
  *    clear the XD bit is reserved)
@@ -54,27 +54,25 @@ static void mc_check_mode(void)
 
 	tap_diag("mode %s: cr0=0x%lx cr3=0x%lx cr4=0x%lx efer=0x%llx", GL_MODE_NAME,
 	    cr0, gl_read_cr3(), cr4, (unsigned long long)efer);
+	/* A precondition of every other check, so one check: EFER comes
+	 * through the hypervisor's RDMSR, CR0/CR4 from the CPU. */
 #if defined(GL_MODE_REAL)
-	tap_eq(cr0 & (X86_CR0_PE | X86_CR0_PG), 0, "real mode: CR0.PE=0 CR0.PG=0");
-	tap_eq(efer & X86_EFER_LMA, 0, "real mode: EFER.LMA=0");
+	tap_ok(!(cr0 & (X86_CR0_PE | X86_CR0_PG)) && !(efer & X86_EFER_LMA),
+	    "real mode: CR0.PE=PG=0, EFER.LMA=0");
 #elif defined(GL_MODE_PM32)
-	tap_eq(cr0 & (X86_CR0_PE | X86_CR0_PG), X86_CR0_PE,
-	    "pm32: CR0.PE=1 CR0.PG=0");
-	tap_eq(efer & (X86_EFER_LME | X86_EFER_LMA), 0, "pm32: EFER.LME=LMA=0");
+	tap_ok((cr0 & (X86_CR0_PE | X86_CR0_PG)) == X86_CR0_PE &&
+	    !(efer & (X86_EFER_LME | X86_EFER_LMA)), "pm32: CR0.PE=1 PG=0, EFER.LME=LMA=0");
 #elif defined(GL_MODE_PAE)
-	tap_eq(cr0 & (X86_CR0_PE | X86_CR0_PG), X86_CR0_PE | X86_CR0_PG,
-	    "pae: CR0.PE=1 CR0.PG=1");
-	tap_eq(cr4 & X86_CR4_PAE, X86_CR4_PAE, "pae: CR4.PAE=1");
-	tap_eq(efer & (X86_EFER_LME | X86_EFER_LMA), 0, "pae: EFER.LME=LMA=0");
+	tap_ok((cr0 & (X86_CR0_PE | X86_CR0_PG)) == (X86_CR0_PE | X86_CR0_PG) &&
+	    (cr4 & X86_CR4_PAE) && !(efer & (X86_EFER_LME | X86_EFER_LMA)),
+	    "pae: CR0.PE=PG=1, CR4.PAE=1, EFER.LME=LMA=0");
 	tap_ok((gl_read_cr3() & 0xfff) != 0,
 	    "pae: runs with a CR3 that is not page aligned (0x%lx)", gl_read_cr3());
 #elif defined(GL_MODE_LONG)
-	tap_eq(cr0 & (X86_CR0_PE | X86_CR0_PG), X86_CR0_PE | X86_CR0_PG,
-	    "long: CR0.PE=1 CR0.PG=1");
-	tap_eq(cr4 & X86_CR4_PAE, X86_CR4_PAE, "long: CR4.PAE=1");
-	tap_eq(efer & (X86_EFER_LME | X86_EFER_LMA), X86_EFER_LME | X86_EFER_LMA,
-	    "long: EFER.LME=LMA=1");
-	tap_eq(sizeof(void *), 8, "long: running 64-bit code");
+	tap_ok((cr0 & (X86_CR0_PE | X86_CR0_PG)) == (X86_CR0_PE | X86_CR0_PG) &&
+	    (cr4 & X86_CR4_PAE) &&
+	    (efer & (X86_EFER_LME | X86_EFER_LMA)) == (X86_EFER_LME | X86_EFER_LMA),
+	    "long: CR0.PE=PG=1, CR4.PAE=1, EFER.LME=LMA=1");
 #endif
 }
 
@@ -150,16 +148,13 @@ static void mc_check_cpuid_cross_page(void)
 /* ------------------------------------------------------------------------ */
 /* TSC and MSRs                                                             */
 
+/* RDMSR TSC is emulated (exit_msr.c); RDTSC itself is not intercepted. */
 static void mc_check_tsc(void)
 {
-	uint64_t t1 = gl_rdtsc();
-	uint64_t t2 = gl_rdtsc();
 	uint64_t m1 = 0, m2 = 0;
 	struct gl_fault f = { 0, 0, 0, 0 };
 	bool bad1, bad2;
 
-	tap_ok(t2 > t1, "rdtsc increases (0x%llx -> 0x%llx)",
-	    (unsigned long long)t1, (unsigned long long)t2);
 	bad1 = gl_rdmsr_try(X86_MSR_TSC, &m1, &f);
 	bad2 = gl_rdmsr_try(X86_MSR_TSC, &m2, &f);
 	tap_ok(!bad1 && !bad2 && m2 > m1 && m1 != 0,
@@ -419,23 +414,16 @@ static void mc_check_single_step(void)
 #define MC_INVD_LOOPS 3
 
 /*
- * INVD must run and the guest go on with its memory intact: a value
- * written just before it (and so possibly only in a cache) is still
- * there after. The count goes to a diag line that guest_test.py checks
- * against the hypervisor's INVD exit count (plus the single-step probe).
+ * INVD: the hypervisor retires it (as WBINVD). That the guest goes on
+ * right after it is the single-step probe's check; the count goes to a
+ * diag line that guest_test.py compares with the hypervisor's INVD exit
+ * count. (Whether memory written before it survives is no check of ours:
+ * QEMU TCG has no caches to drop.)
  */
 static void mc_check_invd(void)
 {
-	static volatile uint32_t cell;
-	unsigned ok = 0;
-
-	for (unsigned i = 0; i < MC_INVD_LOOPS; i++) {
-		cell = 0x1234abcdu + i;
+	for (unsigned i = 0; i < MC_INVD_LOOPS; i++)
 		__asm__ volatile("invd" : : : "memory");
-		ok += cell == 0x1234abcdu + i;
-	}
-	tap_eq(ok, MC_INVD_LOOPS, "invd executes, the guest goes on, memory written "
-	    "before it survives");
 	tap_diag("invd executed %u times", MC_INVD_LOOPS + 1);  /* + the single-step probe */
 }
 
