@@ -20,6 +20,7 @@
 #define X86_CR0_PG        BIT(31)
 #define X86_CR4_PSE       BIT(4)
 #define X86_CR4_PAE       BIT(5)
+#define X86_CR4_LA57      BIT(12)
 #define X86_MSR_EFER      0xc0000080u
 #define X86_EFER_SCE      BIT(0)
 #define X86_EFER_LME      BIT(8)
@@ -30,9 +31,15 @@
 /* MSRs the checks use (APM Vol.2 appendix A, BKDG for NB_CFG). */
 #define X86_MSR_TSC          0x00000010u
 #define X86_MSR_SYSENTER_CS  0x00000174u
+#define X86_MSR_SYSENTER_ESP 0x00000175u
+#define X86_MSR_SYSENTER_EIP 0x00000176u
 #define X86_MSR_PAT          0x00000277u
 #define X86_MSR_STAR         0xc0000081u
 #define X86_MSR_LSTAR        0xc0000082u
+#define X86_MSR_CSTAR        0xc0000083u
+#define X86_MSR_FS_BASE      0xc0000100u
+#define X86_MSR_GS_BASE      0xc0000101u
+#define X86_MSR_KERNEL_GS_BASE 0xc0000102u
 #define X86_MSR_NB_CFG       0xc001001fu
 #define X86_NB_CFG_INITAPICIDCPUIDLO BIT(54)
 

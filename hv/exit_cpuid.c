@@ -7,6 +7,9 @@
  *    0x40000000.. describe us ("BareMetalSVM");
  *  - SVM is hidden (Fn8000_0001 ECX.SVM = 0, Fn8000_000A all zero): the
  *    guest cannot use VMRUN and friends, they raise #UD;
+ *  - the feature bits of EFER features follow the table in
+ *    msr_policy.c, which WRMSR EFER follows too: a feature the guest
+ *    sees is one whose EFER bit it can set (SVM is one of them);
  *  - one vCPU: APIC ID 0, one logical processor, no topology leaves;
  *  - devices and features not emulated yet are hidden: local APIC and
  *    x2APIC (the devices issue adds the LAPIC model and sets the APIC
@@ -19,6 +22,7 @@
 #include "exit_priv.h"
 #include "guest_abi.h"
 #include "log.h"
+#include "msr_policy.h"
 #include "string.h"
 
 #define CPUID_1_EBX_APICID      BITS(31, 24)
@@ -90,7 +94,7 @@ static void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_
 			r[2] |= (uint32_t)CPUID_7_ECX_OSPKE;
 		break;
 	case 0x80000001:
-		r[2] &= ~(uint32_t)(CPUID_80000001_ECX_SVM | CPUID_80000001_ECX_CMPLEGACY |
+		r[2] &= ~(uint32_t)(CPUID_80000001_ECX_CMPLEGACY |
 				    CPUID_80000001_ECX_EXTAPIC | CPUID_80000001_ECX_SKINIT |
 				    CPUID_80000001_ECX_TOPOEXT | CPUID_80000001_ECX_MWAITX);
 		/* No local APIC is emulated yet: agree with leaf 1 (APM Vol.3 E.4.2). */
@@ -108,6 +112,7 @@ static void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_
 	default:
 		break;
 	}
+	msr_policy_efer_cpuid(leaf, r);
 }
 
 /*

@@ -9,8 +9,13 @@
  *  - RDMSR TSC readable and increasing
  *  - an unknown MSR read and write each raise #GP
  *  - NB_CFG reads with InitApicIdCpuIdLo (bit 54) set
- *  - EFER: SVME never visible; a write setting SVME or a reserved bit gets
- *    #GP; a write setting NXE reads back with NXE
+ *  - EFER: SVME never visible; a write setting reserved bit 63 gets #GP;
+ *    for each EFER feature (SCE, NXE, SVME, LMSLE, FFXSR, TCE, MCOMMIT,
+ *    INTWB, UAIE, AIBRSE): a write setting its bit reads back if CPUID
+ *    announces the feature, and raises #GP if CPUID hides it
+ *  - the MSRs holding addresses (SYSENTER_ESP/EIP, LSTAR, CSTAR, FS/GS
+ *    base, KERNEL_GS_BASE) take a 57-bit canonical address with 5-level
+ *    paging (mode_la57) and refuse it with 4-level paging
  *  - a VMCB-backed MSR (SYSENTER_CS / STAR / LSTAR / PAT) reads back what
  *    was written
  *  - VMMCALL ping returns "PONG"; VMMCALL with an unknown function gets #UD
@@ -68,11 +73,16 @@ static void mc_check_mode(void)
 	    "pae: CR0.PE=PG=1, CR4.PAE=1, EFER.LME=LMA=0");
 	tap_ok((gl_read_cr3() & 0xfff) != 0,
 	    "pae: runs with a CR3 that is not page aligned (0x%lx)", gl_read_cr3());
+#elif defined(GL_MODE_LONG) && defined(GL_LA57)
+	tap_ok((cr0 & (X86_CR0_PE | X86_CR0_PG)) == (X86_CR0_PE | X86_CR0_PG) &&
+	    (cr4 & (X86_CR4_PAE | X86_CR4_LA57)) == (X86_CR4_PAE | X86_CR4_LA57) &&
+	    (efer & (X86_EFER_LME | X86_EFER_LMA)) == (X86_EFER_LME | X86_EFER_LMA),
+	    "la57: CR0.PE=PG=1, CR4.PAE=LA57=1 (5-level paging), EFER.LME=LMA=1");
 #elif defined(GL_MODE_LONG)
 	tap_ok((cr0 & (X86_CR0_PE | X86_CR0_PG)) == (X86_CR0_PE | X86_CR0_PG) &&
-	    (cr4 & X86_CR4_PAE) &&
+	    (cr4 & (X86_CR4_PAE | X86_CR4_LA57)) == X86_CR4_PAE &&
 	    (efer & (X86_EFER_LME | X86_EFER_LMA)) == (X86_EFER_LME | X86_EFER_LMA),
-	    "long: CR0.PE=PG=1, CR4.PAE=1, EFER.LME=LMA=1");
+	    "long: CR0.PE=PG=1, CR4.PAE=1 LA57=0, EFER.LME=LMA=1");
 #endif
 }
 
@@ -213,34 +223,133 @@ static void mc_check_msr_rw(uint32_t msr, const char *name, uint64_t val)
 static void mc_check_efer(void)
 {
 	struct gl_fault f;
-	uint64_t efer = gl_rdmsr(X86_MSR_EFER), v = 0;
-	struct gl_cpuid e1 = gl_cpuid(0x80000001u, 0);
+	uint64_t efer = gl_rdmsr(X86_MSR_EFER);
 	bool bad;
 
 	tap_eq(efer & X86_EFER_SVME, 0, "EFER.SVME not visible (efer=0x%llx)",
 	    (unsigned long long)efer);
-
-	bad = gl_wrmsr_try(X86_MSR_EFER, efer | X86_EFER_SVME, &f);
-	tap_ok(bad && f.vector == X86_VEC_GP, "wrmsr EFER with SVME raises #GP");
-	if (!bad)
-		gl_wrmsr(X86_MSR_EFER, efer);
 	bad = gl_wrmsr_try(X86_MSR_EFER, efer | MC_EFER_RSVD_BIT, &f);
 	tap_ok(bad && f.vector == X86_VEC_GP,
 	    "wrmsr EFER with reserved bit 63 raises #GP");
 	if (!bad)
 		gl_wrmsr(X86_MSR_EFER, efer);
-	tap_eq(gl_rdmsr(X86_MSR_EFER), efer, "EFER unchanged after refused writes");
+	tap_eq(gl_rdmsr(X86_MSR_EFER), efer, "EFER unchanged after the refused write");
+}
 
-	if (!(e1.edx & X86_CPUID81_EDX_NX)) {
-		tap_skip("no NX in CPUID", "EFER.NXE write reads back");
-		return;
-	}
-	bad = gl_wrmsr_try(X86_MSR_EFER, efer | X86_EFER_NXE, &f) ||
-	    gl_rdmsr_try(X86_MSR_EFER, &v, &f);
-	tap_ok(!bad && (v & X86_EFER_NXE) && !(v & X86_EFER_SVME),
-	    "EFER.NXE write reads back (0x%llx)", (unsigned long long)v);
-	if (!bad)
+/*
+ * EFER features and the CPUID bits that announce them (APM Vol.2 3.1.7,
+ * APM Vol.3 Appendix E), written out here independently of the
+ * hypervisor's table. LME is left to the long-mode checks (it cannot
+ * change with paging on).
+ */
+enum { MC_EAX, MC_EBX, MC_ECX, MC_EDX };
+
+static const struct {
+	const char *name;
+	uint64_t efer;
+	uint32_t leaf;
+	uint8_t reg;
+	uint32_t bit;
+	bool absent_if_set;     /* EferLmsleUnsupported: set means "absent" */
+} mc_efer_features[] = {
+	{ "SCE",     BIT(0),  0x80000001u, MC_EDX, BIT(11), false },
+	{ "NXE",     BIT(11), 0x80000001u, MC_EDX, BIT(20), false },
+	{ "SVME",    BIT(12), 0x80000001u, MC_ECX, BIT(2),  false },
+	{ "LMSLE",   BIT(13), 0x80000008u, MC_EBX, BIT(20), true },
+	{ "FFXSR",   BIT(14), 0x80000001u, MC_EDX, BIT(25), false },
+	{ "TCE",     BIT(15), 0x80000001u, MC_ECX, BIT(17), false },
+	{ "MCOMMIT", BIT(17), 0x80000008u, MC_EBX, BIT(8),  false },
+	{ "INTWB",   BIT(18), 0x80000008u, MC_EBX, BIT(13), false },
+	{ "UAIE",    BIT(20), 0x80000021u, MC_EAX, BIT(7),  false },
+	{ "AIBRSE",  BIT(21), 0x80000021u, MC_EAX, BIT(8),  false },
+};
+
+/* Does the guest's CPUID announce feature i? */
+static bool mc_cpuid_has(unsigned i, uint32_t max_ext)
+{
+	struct gl_cpuid c;
+	uint32_t r[4];
+
+	if (mc_efer_features[i].leaf > max_ext)
+		return false;
+	c = gl_cpuid(mc_efer_features[i].leaf, 0);
+	r[MC_EAX] = c.eax;
+	r[MC_EBX] = c.ebx;
+	r[MC_ECX] = c.ecx;
+	r[MC_EDX] = c.edx;
+	return ((r[mc_efer_features[i].reg] & mc_efer_features[i].bit) != 0) !=
+	    mc_efer_features[i].absent_if_set;
+}
+
+/*
+ * For every EFER feature: if CPUID announces it, a WRMSR setting its bit
+ * succeeds and reads back; if not, the WRMSR raises #GP and EFER stays.
+ */
+static void mc_check_efer_features(void)
+{
+	uint32_t max_ext = gl_cpuid(0x80000000u, 0).eax;
+	uint64_t efer = gl_rdmsr(X86_MSR_EFER);
+
+	for (unsigned i = 0; i < ARRAY_SIZE(mc_efer_features); i++) {
+		uint64_t bit = mc_efer_features[i].efer, v = 0;
+		struct gl_fault f = { 0, 0, 0, 0 };
+		bool has = mc_cpuid_has(i, max_ext);
+		bool bad = gl_wrmsr_try(X86_MSR_EFER, efer | bit, &f);
+
+		if (!bad)
+			bad = gl_rdmsr_try(X86_MSR_EFER, &v, &f);
+		if (has)
+			tap_ok(!bad && (v & bit), "EFER.%s: announced in CPUID, a write "
+			    "setting it reads back (%s, efer 0x%llx)", mc_efer_features[i].name,
+			    bad ? gl_trap_name(f.vector) : "no fault", (unsigned long long)v);
+		else
+			tap_ok(bad && f.vector == X86_VEC_GP && gl_rdmsr(X86_MSR_EFER) == efer,
+			    "EFER.%s: hidden in CPUID, a write setting it raises #GP (%s)",
+			    mc_efer_features[i].name, bad ? gl_trap_name(f.vector) : "no fault");
 		gl_wrmsr(X86_MSR_EFER, efer);
+	}
+}
+
+/*
+ * MSRs holding linear addresses must be canonical for the guest's paging
+ * mode: 48 bits, or 57 with CR4.LA57 (SDM Vol.4 WRMSR; APM Vol.2
+ * 5.3.1). MC_LA57_ADDR is canonical only with 57 bits.
+ */
+#define MC_LA57_ADDR 0xff00000012345000ull
+
+static const struct {
+	const char *name;
+	uint32_t msr;
+} mc_addr_msrs[] = {
+	{ "SYSENTER_ESP", X86_MSR_SYSENTER_ESP }, { "SYSENTER_EIP", X86_MSR_SYSENTER_EIP },
+	{ "LSTAR", X86_MSR_LSTAR }, { "CSTAR", X86_MSR_CSTAR },
+	{ "FS_BASE", X86_MSR_FS_BASE }, { "GS_BASE", X86_MSR_GS_BASE },
+	{ "KERNEL_GS_BASE", X86_MSR_KERNEL_GS_BASE },
+};
+
+static void mc_check_canonical(void)
+{
+	bool la57 = (gl_read_cr4() & X86_CR4_LA57) != 0;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(mc_addr_msrs); i++) {
+		uint32_t msr = mc_addr_msrs[i].msr;
+		struct gl_fault f = { 0, 0, 0, 0 };
+		uint64_t old = gl_rdmsr(msr), got = 0;
+		bool bad = gl_wrmsr_try(msr, MC_LA57_ADDR, &f);
+
+		if (!bad)
+			bad = gl_rdmsr_try(msr, &got, &f);
+		gl_wrmsr(msr, old);
+		if (la57)
+			tap_ok(!bad && got == MC_LA57_ADDR, "%s: 57-bit canonical 0x%llx "
+			    "reads back with 5-level paging (%s, 0x%llx)", mc_addr_msrs[i].name,
+			    MC_LA57_ADDR, bad ? gl_trap_name(f.vector) : "no fault",
+			    (unsigned long long)got);
+		else
+			tap_ok(bad && f.vector == X86_VEC_GP, "%s: 0x%llx is not canonical "
+			    "with 4-level paging: #GP (%s)", mc_addr_msrs[i].name, MC_LA57_ADDR,
+			    bad ? gl_trap_name(f.vector) : "no fault");
+	}
 }
 
 /* ------------------------------------------------------------------------ */
@@ -532,6 +641,8 @@ void guest_main(void)
 	mc_check_tsc();
 	mc_check_msrs();
 	mc_check_efer();
+	mc_check_efer_features();
+	mc_check_canonical();
 #if defined(GL_MODE_LONG)
 	mc_check_msr_rw(X86_MSR_LSTAR, "LSTAR", 0xffff800012345000ull);
 	mc_check_msr_rw(X86_MSR_STAR, "STAR", 0x0023001000000000ull);

@@ -145,7 +145,7 @@ def sc_demo(t, args):
 
 # How many checks each mode_* guest runs (guestlib/guests/mode_checks.c):
 # a check that disappears, or a guest that stops early, fails the count.
-MODE_CHECKS = {'real': 36, 'pm32': 36, 'pae': 38, 'long': 43}
+MODE_CHECKS = {'real': 51, 'pm32': 51, 'pae': 53, 'long': 58, 'la57': 58}
 
 
 def make_mode(mode):
@@ -440,6 +440,7 @@ SCENARIOS = {
     'mode_pm32': make_mode('pm32'),
     'mode_pae': make_mode('pae'),
     'mode_long': make_mode('long'),
+    'mode_la57': make_mode('la57'),
     'exitcount': sc_exitcount,
     'exittrace': sc_exittrace,
     'module': sc_module,
