@@ -67,6 +67,10 @@
 #define X86_RFLAGS_TF  BIT(8)
 #define X86_DR6_BS     BIT(14)         /* single-step */
 #define X86_DR6_INIT   0xffff0ff0ul    /* DR6 at reset: no condition recorded */
+#define X86_DR6_B0     BIT(0)          /* breakpoint 0 matched */
+#define X86_DR7_L0     BIT(0)          /* breakpoint 0 enabled; R/W0 = LEN0 = 0: execution */
+#define X86_DR7_INIT   0x400ul         /* DR7 at reset: bit 10 reads as 1, nothing enabled */
+#define X86_RFLAGS_RF  BIT(16)
 
 /*
  * Inline-asm text (extended asm only: it uses %%) that sets or clears
@@ -157,6 +161,16 @@ static inline unsigned long gl_read_dr6(void)
 static inline void gl_write_dr6(unsigned long v)
 {
 	__asm__ volatile("mov %0, %%dr6" : : "r"(v) : "memory");
+}
+
+static inline void gl_write_dr0(unsigned long v)
+{
+	__asm__ volatile("mov %0, %%dr0" : : "r"(v) : "memory");
+}
+
+static inline void gl_write_dr7(unsigned long v)
+{
+	__asm__ volatile("mov %0, %%dr7" : : "r"(v) : "memory");
 }
 
 static inline void gl_invlpg(uintptr_t va)

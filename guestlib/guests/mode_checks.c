@@ -26,6 +26,9 @@
  *    instruction the hypervisor retires itself (CPUID, OUT, RDMSR, INVD,
  *    VMMCALL) and after one the CPU runs (NOP, #DB reflected by the
  *    hypervisor), with DR6.BS set; none after a RDMSR that faults (#GP)
+ *  - RFLAGS.RF: after an IRET with RF=1 into CPUID, an execution
+ *    breakpoint (DR0) on the next instruction fires (the hypervisor
+ *    clears RF when it retires CPUID)
  *  - INVD is intercepted once per execution (counted by guest_test.py);
  *    MONITOR and MWAIT raise #UD
  *  - long mode: clearing EFER.LME with paging on is a #GP; EFER.NXE reaches
@@ -518,6 +521,101 @@ static void mc_check_single_step(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* RFLAGS.RF                                                                */
+
+/*
+ * RF suppresses instruction breakpoints for one instruction and the CPU
+ * clears it when that instruction completes (SDM Vol.3 17.3.1.1; APM
+ * Vol.2 13.1.1.7). An IRET with RF=1 in the popped flags returns to
+ * CPUID, which the hypervisor completes; the instruction after it
+ * (mc_rf_after) has an execution breakpoint in DR0. The hypervisor must
+ * clear RF when it retires CPUID, or the CPU resumes at mc_rf_after with
+ * RF still set and skips the breakpoint. The #DB is a fault: it reports
+ * mc_rf_after itself, DR6.B0 set.
+ *
+ * Real mode runs a copy of the probe at 0000:MC_RF_STUB instead, with CS
+ * base 0: QEMU 7.2 TCG does not deliver an instruction breakpoint in
+ * code whose CS base is not 0 (our CS is 0x1000; tried, QEMU itself
+ * crashed with SIGSEGV). The copy is CPUID, NOP (the breakpoint), and an
+ * o32 RETF back to mc_rf_fn for when the breakpoint does not fire.
+ */
+extern const char mc_rf_cpuid[], mc_rf_after[];
+#define MC_RF_STUB 0x8000u              /* free low RAM below the image */
+
+static __attribute__((noinline, noclone)) void mc_rf_fn(void *arg)
+{
+	(void)arg;
+	__asm__ volatile(
+#if defined(GL_MODE_LONG)
+	    "mov %%rsp, %%rdx\n\t"
+	    "mov %%ss, %%ecx\n\t"
+	    "push %%rcx\n\t"                          /* SS */
+	    "push %%rdx\n\t"                          /* RSP */
+	    "pushfq\n\t"
+	    "orl $0x10000, (%%rsp)\n\t"               /* RFLAGS with RF */
+	    "mov %%cs, %%ecx\n\t"
+	    "push %%rcx\n\t"                          /* CS */
+	    "lea mc_rf_cpuid(%%rip), %%rcx\n\t"
+	    "push %%rcx\n\t"                          /* RIP */
+	    "xor %%ecx, %%ecx\n\t"
+	    "iretq\n"
+#elif defined(GL_MODE_REAL)
+	    "xorl %%ecx, %%ecx\n\t"
+	    "movw %%cs, %%cx\n\t"
+	    "pushl %%ecx\n\t"                         /* RETF of the copy: CS */
+	    "pushl $1f\n\t"                           /*                   IP */
+	    "pushfl\n\t"
+	    "orl $0x10000, (%%esp)\n\t"               /* EFLAGS with RF */
+	    "pushl $0\n\t"                            /* CS 0 */
+	    "pushl %1\n\t"                            /* IP: the copy at MC_RF_STUB */
+	    "xorl %%ecx, %%ecx\n\t"
+	    "iretl\n"                                 /* o32 IRET loads RF in real mode too */
+	    "1:\n\t"
+#else
+	    "pushfl\n\t"
+	    "orl $0x10000, (%%esp)\n\t"               /* EFLAGS with RF */
+	    "xorl %%ecx, %%ecx\n\t"
+	    "movw %%cs, %%cx\n\t"
+	    "pushl %%ecx\n\t"                         /* CS */
+	    "pushl $mc_rf_cpuid\n\t"                  /* EIP */
+	    "xorl %%ecx, %%ecx\n\t"
+	    "iretl\n"
+#endif
+	    ".globl mc_rf_cpuid, mc_rf_after\n"
+	    "mc_rf_cpuid:\n\t"
+	    "cpuid\n"
+	    "mc_rf_after:\n\t"
+	    "nop\n\t"
+	    : : "a"(0), "i"(MC_RF_STUB) : "ebx", "ecx", "edx", "memory", "cc");
+}
+
+static void mc_check_rf(void)
+{
+	struct gl_fault f = { 0, 0, 0, 0 };
+#if defined(GL_MODE_REAL)
+	uint64_t after = MC_RF_STUB + 2;                /* CS base 0: linear = IP */
+
+	gl_phys_write16(MC_RF_STUB, 0xa20f);            /* cpuid */
+	gl_phys_write16(MC_RF_STUB + 2, 0x6690);        /* nop; o32 ... */
+	gl_phys_write16(MC_RF_STUB + 4, 0x90cb);        /* ... retf; (nop) */
+#else
+	uint64_t after = (uintptr_t)mc_rf_after;
+#endif
+	bool trapped;
+
+	gl_write_dr6(X86_DR6_INIT);
+	gl_write_dr0((unsigned long)after);
+	gl_write_dr7(X86_DR7_INIT | X86_DR7_L0);
+	trapped = gl_try(mc_rf_fn, 0, &f) != 0;
+	gl_write_dr7(X86_DR7_INIT);
+	tap_ok(trapped && f.vector == X86_VEC_DB && f.ip == after && (f.dr6 & X86_DR6_B0),
+	    "IRET with RF=1 into CPUID: the breakpoint on the next instruction fires "
+	    "(wanted #DB at 0x%llx with DR6.B0, got %s at 0x%llx, dr6 0x%llx)",
+	    (unsigned long long)after, trapped ? gl_trap_name(f.vector) : "nothing",
+	    (unsigned long long)f.ip, (unsigned long long)f.dr6);
+}
+
+/* ------------------------------------------------------------------------ */
 /* INVD, MONITOR, MWAIT                                                     */
 
 #define MC_INVD_LOOPS 3
@@ -658,6 +756,7 @@ void guest_main(void)
 	mc_check_vmmcall();
 	mc_check_svm_insns();
 	mc_check_single_step();
+	mc_check_rf();
 	mc_check_invd();
 	mc_check_monitor_mwait();
 #if defined(GL_MODE_LONG)
