@@ -72,12 +72,23 @@ static bool exit_shutdown(struct vm *vm, struct svm_vcpu *vcpu)
 	return false;
 }
 
-/* VMMCALL: the hypercall interface of guest_abi.h; unknown numbers raise #UD. */
+/*
+ * VMMCALL: the hypercall interface of guest_abi.h, for the guest's kernel
+ * only: at CPL > 0 (user code, virtual-8086 mode) it raises #UD, as do
+ * unknown numbers. (The intercept comes before any privilege check, APM
+ * Vol.3 VMMCALL, so the policy is ours.)
+ */
 static bool exit_vmmcall(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	uint32_t fn = (uint32_t)vcpu->gpr[X86_GPR_RAX];
 
 	(void)vm;
+	if (vcpu->vmcb->state.cpl != 0) {
+		log_printf(LOG_DEBUG, "vm: VMMCALL at CPL %u -> #UD\n",
+			   (unsigned)vcpu->vmcb->state.cpl);
+		svm_inject_ud(vcpu);
+		return false;
+	}
 	switch (fn) {
 	case GUEST_VMMCALL_PING:
 		vcpu->gpr[X86_GPR_RAX] = GUEST_VMMCALL_PONG;
