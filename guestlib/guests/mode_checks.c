@@ -1,7 +1,8 @@
 /*
- * mode_checks.c - guests mode_real, mode_pm32, mode_pae and mode_long: the
- * same checks of the hypervisor's CPU policy, built once per CPU mode
- * (GL_MODE_*), reported as TAP. What they expect (issue 4, SPEC section 2):
+ * mode_checks.c - guests mode_real, mode_pm32, mode_pae, mode_long and
+ * mode_la57: the same checks of the hypervisor's CPU policy, built once
+ * per CPU mode (GL_MODE_*, GL_LA57), reported as TAP. What they expect
+ * (issue 4, SPEC section 2):
  *
  *  - the CPU is in the mode the guest was built for (CR0/CR4/EFER readback)
  *  - CPUID: hypervisor-present bit (Fn0000_0001 ECX[31]), leaf 0x40000000
@@ -35,6 +36,8 @@
  *    the CPU (a fetch from an XD page is a #PF with I/D set; with NXE
  *    clear the XD bit is reserved); VMMCALL at CPL 3 raises #UD
  *
+ * The MSR checks are in mode_msr.c, the CPL 3 one in mode_cpl3.c.
+ *
  * On a machine without the hypervisor the CPUID/VMMCALL/NB_CFG checks fail,
  * which is how the checks were seen to be able to fail.
  */
@@ -42,13 +45,9 @@
 #include "gl_cpu.h"
 #include "gl_printf.h"
 #include "gl_trap.h"
+#include "mode_checks.h"
 #include "tap.h"
 
-/* An MSR in the third MSRPM range (its last one) that no list knows, and
- * one outside every MSRPM range (those always exit: APM Vol.2 15.11). */
-#define MC_MSR_UNKNOWN_AMD  0xc0011fffu
-#define MC_MSR_UNKNOWN_FAR  0x12345678u
-#define MC_EFER_RSVD_BIT    BIT(63)
 #define MC_VMMCALL_BOGUS    0x7fff1234u
 
 /* ------------------------------------------------------------------------ */
@@ -156,203 +155,6 @@ static void mc_check_cpuid_cross_page(void)
 	tap_ok(memcmp(sig, GUEST_CPUID_HV_SIG, 12) == 0,
 	    "cpuid across a page boundary: returns after it, signature \"%s\"",
 	    sig);
-}
-
-/* ------------------------------------------------------------------------ */
-/* TSC and MSRs                                                             */
-
-/* RDMSR TSC is emulated (exit_msr.c); RDTSC itself is not intercepted. */
-static void mc_check_tsc(void)
-{
-	uint64_t m1 = 0, m2 = 0;
-	struct gl_fault f = { 0, 0, 0, 0 };
-	bool bad1, bad2;
-
-	bad1 = gl_rdmsr_try(X86_MSR_TSC, &m1, &f);
-	bad2 = gl_rdmsr_try(X86_MSR_TSC, &m2, &f);
-	tap_ok(!bad1 && !bad2 && m2 > m1 && m1 != 0,
-	    "rdmsr TSC readable and increasing (0x%llx -> 0x%llx)",
-	    (unsigned long long)m1, (unsigned long long)m2);
-}
-
-/* Expect a #GP from the MSR access just tried. */
-static void mc_expect_gp(bool faulted, const struct gl_fault *f,
-    const char *what, uint32_t msr)
-{
-	tap_ok(faulted && f->vector == X86_VEC_GP,
-	    "%s MSR 0x%x raises #GP (%s, vector %u)", what, msr,
-	    faulted ? "faulted" : "no fault", faulted ? f->vector : 0);
-}
-
-static void mc_check_msrs(void)
-{
-	struct gl_fault f;
-	uint64_t v;
-	bool bad;
-
-	mc_expect_gp(gl_rdmsr_try(MC_MSR_UNKNOWN_AMD, &v, &f), &f, "rdmsr unknown",
-	    MC_MSR_UNKNOWN_AMD);
-	mc_expect_gp(gl_wrmsr_try(MC_MSR_UNKNOWN_AMD, 0x1234, &f), &f,
-	    "wrmsr unknown", MC_MSR_UNKNOWN_AMD);
-	mc_expect_gp(gl_rdmsr_try(MC_MSR_UNKNOWN_FAR, &v, &f), &f,
-	    "rdmsr out-of-range", MC_MSR_UNKNOWN_FAR);
-	mc_expect_gp(gl_wrmsr_try(MC_MSR_UNKNOWN_FAR, 0, &f), &f,
-	    "wrmsr out-of-range", MC_MSR_UNKNOWN_FAR);
-
-	bad = gl_rdmsr_try(X86_MSR_NB_CFG, &v, &f);
-	tap_ok(!bad && (v & X86_NB_CFG_INITAPICIDCPUIDLO),
-	    "rdmsr NB_CFG has InitApicIdCpuIdLo (bit 54) set (%s, 0x%llx)",
-	    bad ? gl_trap_name(f.vector) : "read", (unsigned long long)v);
-}
-
-/* A write to an MSR the hypervisor keeps in the VMCB reads back. */
-static void mc_check_msr_rw(uint32_t msr, const char *name, uint64_t val)
-{
-	struct gl_fault f;
-	uint64_t old = 0, got = 0;
-	bool bad;
-
-	bad = gl_rdmsr_try(msr, &old, &f) || gl_wrmsr_try(msr, val, &f) ||
-	    gl_rdmsr_try(msr, &got, &f);
-	if (bad) {
-		tap_ok(false, "%s (0x%x) write reads back (%s)", name, msr,
-		    gl_trap_name(f.vector));
-		return;
-	}
-	tap_eq(got, val, "%s (0x%x) write reads back", name, msr);
-	gl_wrmsr_try(msr, old, &f);
-}
-
-static void mc_check_efer(void)
-{
-	struct gl_fault f;
-	uint64_t efer = gl_rdmsr(X86_MSR_EFER);
-	bool bad;
-
-	tap_eq(efer & X86_EFER_SVME, 0, "EFER.SVME not visible (efer=0x%llx)",
-	    (unsigned long long)efer);
-	bad = gl_wrmsr_try(X86_MSR_EFER, efer | MC_EFER_RSVD_BIT, &f);
-	tap_ok(bad && f.vector == X86_VEC_GP,
-	    "wrmsr EFER with reserved bit 63 raises #GP");
-	if (!bad)
-		gl_wrmsr(X86_MSR_EFER, efer);
-	tap_eq(gl_rdmsr(X86_MSR_EFER), efer, "EFER unchanged after the refused write");
-}
-
-/*
- * EFER features and the CPUID bits that announce them (APM Vol.2 3.1.7,
- * APM Vol.3 Appendix E), written out here independently of the
- * hypervisor's table. LME is left to the long-mode checks (it cannot
- * change with paging on).
- */
-enum { MC_EAX, MC_EBX, MC_ECX, MC_EDX };
-
-static const struct {
-	const char *name;
-	uint64_t efer;
-	uint32_t leaf;
-	uint8_t reg;
-	uint32_t bit;
-	bool absent_if_set;     /* EferLmsleUnsupported: set means "absent" */
-} mc_efer_features[] = {
-	{ "SCE",     BIT(0),  0x80000001u, MC_EDX, BIT(11), false },
-	{ "NXE",     BIT(11), 0x80000001u, MC_EDX, BIT(20), false },
-	{ "SVME",    BIT(12), 0x80000001u, MC_ECX, BIT(2),  false },
-	{ "LMSLE",   BIT(13), 0x80000008u, MC_EBX, BIT(20), true },
-	{ "FFXSR",   BIT(14), 0x80000001u, MC_EDX, BIT(25), false },
-	{ "TCE",     BIT(15), 0x80000001u, MC_ECX, BIT(17), false },
-	{ "MCOMMIT", BIT(17), 0x80000008u, MC_EBX, BIT(8),  false },
-	{ "INTWB",   BIT(18), 0x80000008u, MC_EBX, BIT(13), false },
-	{ "UAIE",    BIT(20), 0x80000021u, MC_EAX, BIT(7),  false },
-	{ "AIBRSE",  BIT(21), 0x80000021u, MC_EAX, BIT(8),  false },
-};
-
-/* Does the guest's CPUID announce feature i? */
-static bool mc_cpuid_has(unsigned i, uint32_t max_ext)
-{
-	struct gl_cpuid c;
-	uint32_t r[4];
-
-	if (mc_efer_features[i].leaf > max_ext)
-		return false;
-	c = gl_cpuid(mc_efer_features[i].leaf, 0);
-	r[MC_EAX] = c.eax;
-	r[MC_EBX] = c.ebx;
-	r[MC_ECX] = c.ecx;
-	r[MC_EDX] = c.edx;
-	return ((r[mc_efer_features[i].reg] & mc_efer_features[i].bit) != 0) !=
-	    mc_efer_features[i].absent_if_set;
-}
-
-/*
- * For every EFER feature: if CPUID announces it, a WRMSR setting its bit
- * succeeds and reads back; if not, the WRMSR raises #GP and EFER stays.
- */
-static void mc_check_efer_features(void)
-{
-	uint32_t max_ext = gl_cpuid(0x80000000u, 0).eax;
-	uint64_t efer = gl_rdmsr(X86_MSR_EFER);
-
-	for (unsigned i = 0; i < ARRAY_SIZE(mc_efer_features); i++) {
-		uint64_t bit = mc_efer_features[i].efer, v = 0;
-		struct gl_fault f = { 0, 0, 0, 0 };
-		bool has = mc_cpuid_has(i, max_ext);
-		bool bad = gl_wrmsr_try(X86_MSR_EFER, efer | bit, &f);
-
-		if (!bad)
-			bad = gl_rdmsr_try(X86_MSR_EFER, &v, &f);
-		if (has)
-			tap_ok(!bad && (v & bit), "EFER.%s: announced in CPUID, a write "
-			    "setting it reads back (%s, efer 0x%llx)", mc_efer_features[i].name,
-			    bad ? gl_trap_name(f.vector) : "no fault", (unsigned long long)v);
-		else
-			tap_ok(bad && f.vector == X86_VEC_GP && gl_rdmsr(X86_MSR_EFER) == efer,
-			    "EFER.%s: hidden in CPUID, a write setting it raises #GP (%s)",
-			    mc_efer_features[i].name, bad ? gl_trap_name(f.vector) : "no fault");
-		gl_wrmsr(X86_MSR_EFER, efer);
-	}
-}
-
-/*
- * MSRs holding linear addresses must be canonical for the guest's paging
- * mode: 48 bits, or 57 with CR4.LA57 (SDM Vol.4 WRMSR; APM Vol.2
- * 5.3.1). MC_LA57_ADDR is canonical only with 57 bits.
- */
-#define MC_LA57_ADDR 0xff00000012345000ull
-
-static const struct {
-	const char *name;
-	uint32_t msr;
-} mc_addr_msrs[] = {
-	{ "SYSENTER_ESP", X86_MSR_SYSENTER_ESP }, { "SYSENTER_EIP", X86_MSR_SYSENTER_EIP },
-	{ "LSTAR", X86_MSR_LSTAR }, { "CSTAR", X86_MSR_CSTAR },
-	{ "FS_BASE", X86_MSR_FS_BASE }, { "GS_BASE", X86_MSR_GS_BASE },
-	{ "KERNEL_GS_BASE", X86_MSR_KERNEL_GS_BASE },
-};
-
-static void mc_check_canonical(void)
-{
-	bool la57 = (gl_read_cr4() & X86_CR4_LA57) != 0;
-
-	for (unsigned i = 0; i < ARRAY_SIZE(mc_addr_msrs); i++) {
-		uint32_t msr = mc_addr_msrs[i].msr;
-		struct gl_fault f = { 0, 0, 0, 0 };
-		uint64_t old = gl_rdmsr(msr), got = 0;
-		bool bad = gl_wrmsr_try(msr, MC_LA57_ADDR, &f);
-
-		if (!bad)
-			bad = gl_rdmsr_try(msr, &got, &f);
-		gl_wrmsr(msr, old);
-		if (la57)
-			tap_ok(!bad && got == MC_LA57_ADDR, "%s: 57-bit canonical 0x%llx "
-			    "reads back with 5-level paging (%s, 0x%llx)", mc_addr_msrs[i].name,
-			    MC_LA57_ADDR, bad ? gl_trap_name(f.vector) : "no fault",
-			    (unsigned long long)got);
-		else
-			tap_ok(bad && f.vector == X86_VEC_GP, "%s: 0x%llx is not canonical "
-			    "with 4-level paging: #GP (%s)", mc_addr_msrs[i].name, MC_LA57_ADDR,
-			    bad ? gl_trap_name(f.vector) : "no fault");
-	}
 }
 
 /* ------------------------------------------------------------------------ */
@@ -663,11 +465,6 @@ static void mc_check_monitor_mwait(void)
 /* Long mode: EFER.LME and EFER.NXE                                         */
 
 #if defined(GL_MODE_LONG)
-extern uint64_t gl_lm_pd[512];          /* gl_entry.S: 2 MiB pages, 0 .. 1 GiB */
-extern uint64_t gl_lm_pdpt[512], gl_lm_pml4[512];
-#if defined(GL_LA57)
-extern uint64_t gl_lm_pml5[512];
-#endif
 
 #define MC_XD_VA        (64ull << 20)   /* one 2 MiB page of RAM nobody uses */
 #define MC_PTE_XD       BIT(63)
@@ -730,127 +527,6 @@ static void mc_check_efer_long(void)
 	    bad ? gl_trap_name(f.vector) : "no fault", bad ? f.error : 0);
 }
 
-/* ------------------------------------------------------------------------ */
-/* VMMCALL at CPL 3                                                         */
-
-/*
- * VMMCALL is for the guest's kernel only: at CPL > 0 the hypervisor
- * raises #UD (include/guest_abi.h). To get to CPL 3 the guest needs user
- * segments, a TSS whose RSP0 takes the exception back to CPL 0, and user
- * (U/S) pages: mc_cpl3_enter() sets these up around the probe and puts
- * the guest's own state back after it.
- *
- * The probe IRETQs to mc_cpl3_vmmcall at CPL 3, which runs VMMCALL with
- * EAX = ping; if the hypervisor answers it instead of raising #UD, the
- * HLT after it raises #GP (a privileged instruction at CPL 3) and the
- * check names that.
- */
-#define MC_SEL_DATA     0x10
-#define MC_SEL_UDATA    0x20            /* RPL 3 added when loaded */
-#define MC_SEL_UCODE    0x28
-#define MC_SEL_TSS      0x30            /* 16-byte system descriptor */
-#define MC_GDT_COPY     4               /* entries of gl_entry.S's GDT kept */
-#define MC_TSS_RSP0     0x04            /* APM Vol.2 12.2.5: 64-bit TSS */
-#define MC_TSS_SIZE     0x68
-#define MC_PTE_US       BIT(2)
-
-/* Descriptor fields (APM Vol.2 4.7, 4.8). */
-#define MC_DESC_UDATA   0x00cff2000000ffffull   /* data, writable, DPL 3 */
-#define MC_DESC_UCODE   0x00affa000000ffffull   /* code, 64-bit (L), DPL 3 */
-#define MC_DESC_LIMIT   BITS(15, 0)
-#define MC_DESC_BASE_LO BITS(39, 16)
-#define MC_DESC_TYPE    BITS(43, 40)
-#define MC_DESC_P       BIT(47)
-#define MC_DESC_BASE_HI BITS(63, 56)
-#define MC_TSS_TYPE     0x9u                    /* available 64-bit TSS */
-
-struct mc_dtr {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
-
-static uint64_t mc_gdt[8] __attribute__((aligned(16)));
-static uint8_t mc_tss[MC_TSS_SIZE] __attribute__((aligned(16)));
-static uint8_t mc_kstack[4096] __attribute__((aligned(16)));   /* RSP0 */
-static uint8_t mc_ustack[4096] __attribute__((aligned(16)));   /* the CPL 3 stack */
-
-extern const char mc_cpl3_vmmcall[], mc_cpl3_after[];
-
-static __attribute__((noinline, noclone)) void mc_cpl3_fn(void *arg)
-{
-	(void)arg;
-	__asm__ volatile(
-	    "pushq %0\n\t"                            /* SS */
-	    "pushq %1\n\t"                            /* RSP */
-	    "pushfq\n\t"                              /* RFLAGS */
-	    "pushq %2\n\t"                            /* CS */
-	    "lea mc_cpl3_vmmcall(%%rip), %%rax\n\t"
-	    "pushq %%rax\n\t"                         /* RIP */
-	    "xor %%eax, %%eax\n\t"                    /* GUEST_VMMCALL_PING */
-	    "iretq\n"
-	    ".globl mc_cpl3_vmmcall, mc_cpl3_after\n"
-	    "mc_cpl3_vmmcall:\n\t"
-	    ".byte 0x0f, 0x01, 0xd9\n"                 /* VMMCALL */
-	    "mc_cpl3_after:\n\t"
-	    "hlt\n\t"
-	    : : "i"(MC_SEL_UDATA | 3), "r"((uint64_t)(uintptr_t)(mc_ustack + sizeof(mc_ustack))),
-	      "i"(MC_SEL_UCODE | 3)
-	    : "rax", "memory", "cc");
-}
-
-/* Set or clear U/S on the table entries that map the first 2 MiB (the image). */
-static void mc_user_pages(bool user)
-{
-	uint64_t *e[] = {
-#if defined(GL_LA57)
-		&gl_lm_pml5[0],
-#endif
-		&gl_lm_pml4[0], &gl_lm_pdpt[0], &gl_lm_pd[0],
-	};
-
-	for (unsigned i = 0; i < ARRAY_SIZE(e); i++)
-		*e[i] = user ? (*e[i] | MC_PTE_US) : (*e[i] & ~MC_PTE_US);
-	gl_write_cr3(gl_read_cr3());            /* flush the TLB */
-}
-
-static void mc_check_vmmcall_cpl3(void)
-{
-	uint64_t tss = (uint64_t)(uintptr_t)mc_tss;
-	uint64_t rsp0 = (uint64_t)(uintptr_t)(mc_kstack + sizeof(mc_kstack));
-	struct mc_dtr old, dtr;
-	struct gl_fault f = { 0, 0, 0, 0 };
-	bool trapped;
-
-	__asm__ volatile("sgdt %0" : "=m"(old));
-	memcpy(mc_gdt, (const void *)(uintptr_t)old.base, MC_GDT_COPY * 8);
-	mc_gdt[MC_SEL_UDATA / 8] = MC_DESC_UDATA;
-	mc_gdt[MC_SEL_UCODE / 8] = MC_DESC_UCODE;
-	mc_gdt[MC_SEL_TSS / 8] = SHIFTIN(MC_TSS_SIZE - 1, MC_DESC_LIMIT) |
-	    SHIFTIN(tss & 0xffffff, MC_DESC_BASE_LO) | SHIFTIN(MC_TSS_TYPE, MC_DESC_TYPE) |
-	    MC_DESC_P | SHIFTIN((tss >> 24) & 0xff, MC_DESC_BASE_HI);
-	mc_gdt[MC_SEL_TSS / 8 + 1] = tss >> 32;
-	memcpy(mc_tss + MC_TSS_RSP0, &rsp0, sizeof(rsp0));
-	dtr.limit = sizeof(mc_gdt) - 1;
-	dtr.base = (uintptr_t)mc_gdt;
-	__asm__ volatile("lgdt %0\n\tltr %w1" : : "m"(dtr), "r"(MC_SEL_TSS) : "memory");
-	mc_user_pages(true);
-
-	trapped = gl_try(mc_cpl3_fn, 0, &f) != 0;
-
-	/* Back from CPL 3: the return nulled the data segments, the
-	 * exception entry SS. Reload them, then the old GDT (TR keeps the
-	 * TSS loaded: nothing at CPL 0 uses it). */
-	__asm__ volatile("mov %0, %%ds\n\tmov %0, %%es\n\tmov %0, %%fs\n\t"
-	    "mov %0, %%gs\n\tmov %0, %%ss" : : "r"(MC_SEL_DATA) : "memory");
-	mc_user_pages(false);
-	__asm__ volatile("lgdt %0" : : "m"(old) : "memory");
-
-	tap_ok(trapped && f.vector == X86_VEC_UD && f.ip == (uintptr_t)mc_cpl3_vmmcall,
-	    "vmmcall at CPL 3 raises #UD (wanted #UD at 0x%llx, got %s at 0x%llx%s)",
-	    (unsigned long long)(uintptr_t)mc_cpl3_vmmcall,
-	    trapped ? gl_trap_name(f.vector) : "nothing", (unsigned long long)f.ip,
-	    f.ip == (uintptr_t)mc_cpl3_after ? ": VMMCALL was answered" : "");
-}
 #endif
 
 /* ------------------------------------------------------------------------ */
