@@ -361,6 +361,10 @@ def sc_hvtest(t, args):
     check_common(t, run, BAD_CONFIG, 'hvtest=nosuchtest')
     t.ok('boot: hvtest=nosuchtest unknown' in run.text and 'svm:' not in run.text,
          'hvtest=nosuchtest: clear error, before SVM', run.tail(5))
+    run = Run(args, 'fault=nosuchfault', test_image=True)
+    check_common(t, run, BAD_CONFIG, 'fault=nosuchfault')
+    t.ok('boot: unknown fault=nosuchfault' in run.text and 'PANIC' not in run.text,
+         'fault=nosuchfault: clear error, no fault', run.tail(5))
 
 
 def sc_nohooks(t, args):
