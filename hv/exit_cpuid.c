@@ -64,9 +64,8 @@ static void exit_cpuid_hv_leaf(uint32_t r[4])
 	memcpy(&r[3], sig + 8, 4);
 }
 
-/* Apply the policy to what the host returned for leaf/subleaf. */
-static void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_t subleaf,
-			      uint32_t r[4])
+void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_t subleaf,
+		       uint32_t r[4])
 {
 	(void)subleaf;
 	switch (leaf) {

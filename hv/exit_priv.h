@@ -57,6 +57,12 @@ static inline void exit_retire(struct svm_vcpu *vcpu, uint64_t next_rip)
 }
 
 bool exit_cpuid(struct vm *vm, struct svm_vcpu *vcpu);      /* exit_cpuid.c */
+/*
+ * The CPUID policy applied to what the host returned for leaf/subleaf in
+ * r (EAX..EDX), given the guest state s (CR4). Pure: tests/unit runs it.
+ */
+void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_t subleaf,
+		       uint32_t r[4]);
 bool exit_msr(struct vm *vm, struct svm_vcpu *vcpu);        /* exit_msr.c */
 bool exit_ioio(struct vm *vm, struct svm_vcpu *vcpu);       /* exit_io.c */
 
