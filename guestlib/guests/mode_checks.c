@@ -7,7 +7,9 @@
  *  - the CPU is in the mode the guest was built for (CR0/CR4/EFER readback)
  *  - CPUID: hypervisor-present bit (Fn0000_0001 ECX[31]), leaf 0x40000000
  *    with signature "BareMetalSVM", SVM hidden (Fn8000_0001 ECX[2] clear)
- *  - RDMSR TSC readable and increasing
+ *  - RDMSR TSC readable and increasing; WRMSR TSC moves both RDMSR TSC
+ *    and RDTSC (TSC_OFFSET)
+ *  - the MSRs the hypervisor ignores read 0 and drop writes
  *  - an unknown MSR read and write each raise #GP
  *  - NB_CFG reads with InitApicIdCpuIdLo (bit 54) set
  *  - EFER: SVME never visible; a write setting reserved bit 63 gets #GP;
@@ -539,7 +541,9 @@ void guest_main(void)
 	mc_check_cpuid();
 	mc_check_cpuid_cross_page();
 	mc_check_tsc();
+	mc_check_tsc_write();
 	mc_check_msrs();
+	mc_check_ignored_msrs();
 	mc_check_efer();
 	mc_check_efer_features();
 	mc_check_canonical();

@@ -26,6 +26,67 @@ void mc_check_tsc(void)
 	    (unsigned long long)m1, (unsigned long long)m2);
 }
 
+/*
+ * WRMSR TSC moves the guest's TSC (the hypervisor sets TSC_OFFSET, APM
+ * Vol.2 15.30.5): RDMSR and RDTSC (not intercepted, so this is the CPU
+ * applying the offset) both continue from the value written, within
+ * MC_TSC_SLACK ticks.
+ */
+#define MC_TSC_SET   0x0000100000000000ull
+#define MC_TSC_SLACK 0x0000001000000000ull     /* ~68 s at 1 GHz */
+
+void mc_check_tsc_write(void)
+{
+	struct gl_fault f = { 0, 0, 0, 0 };
+	uint64_t m = 0, t;
+	bool bad = gl_wrmsr_try(X86_MSR_TSC, MC_TSC_SET, &f);
+
+	if (!bad)
+		bad = gl_rdmsr_try(X86_MSR_TSC, &m, &f);
+	t = gl_rdtsc();
+	tap_ok(!bad && m >= MC_TSC_SET && m - MC_TSC_SET < MC_TSC_SLACK && t >= m &&
+	    t - MC_TSC_SET < MC_TSC_SLACK,
+	    "wrmsr TSC 0x%llx: rdmsr and rdtsc go on from there (%s, 0x%llx, 0x%llx)",
+	    MC_TSC_SET, bad ? gl_trap_name(f.vector) : "no fault", (unsigned long long)m,
+	    (unsigned long long)t);
+}
+
+/*
+ * MSRs the hypervisor ignores (exit_msr.c): they read 0 and writes are
+ * dropped, no #GP. One check for the list; it names the first that
+ * misbehaves.
+ */
+static const uint32_t mc_ignored_msrs[] = {
+	0x0000008b,             /* PATCH_LEVEL */
+	0x000000fe,             /* MTRRCAP */
+	0x00000179,             /* MCG_CAP */
+	0x0000017a,             /* MCG_STATUS */
+	0x0000017b,             /* MCG_CTL */
+	0x000002ff,             /* MTRR_DEF_TYPE */
+	0xc0010015,             /* HWCR */
+};
+
+void mc_check_ignored_msrs(void)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(mc_ignored_msrs); i++) {
+		uint32_t msr = mc_ignored_msrs[i];
+		struct gl_fault f = { 0, 0, 0, 0 };
+		uint64_t v1 = 1, v2 = 1;
+		bool bad = gl_rdmsr_try(msr, &v1, &f) || gl_wrmsr_try(msr, 0x6, &f) ||
+		    gl_rdmsr_try(msr, &v2, &f);
+
+		if (bad || v1 != 0 || v2 != 0) {
+			tap_ok(false, "ignored MSRs read 0 and drop writes: MSR 0x%x (%s, "
+			    "0x%llx, after a write 0x%llx)", msr,
+			    bad ? gl_trap_name(f.vector) : "no fault", (unsigned long long)v1,
+			    (unsigned long long)v2);
+			return;
+		}
+	}
+	tap_ok(true, "ignored MSRs (PATCH_LEVEL, MTRRCAP, MCG_CAP/STATUS/CTL, "
+	    "MTRR_DEF_TYPE, HWCR) read 0 and drop writes");
+}
+
 /* Expect a #GP from the MSR access just tried. */
 static void mc_expect_gp(bool faulted, const struct gl_fault *f,
     const char *what, uint32_t msr)

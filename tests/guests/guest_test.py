@@ -145,7 +145,7 @@ def sc_demo(t, args):
 
 # How many checks each mode_* guest runs (guestlib/guests/mode_checks.c):
 # a check that disappears, or a guest that stops early, fails the count.
-MODE_CHECKS = {'real': 52, 'pm32': 52, 'pae': 54, 'long': 60, 'la57': 60}
+MODE_CHECKS = {'real': 54, 'pm32': 54, 'pae': 56, 'long': 62, 'la57': 62}
 
 
 def make_mode(mode):
