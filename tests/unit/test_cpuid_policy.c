@@ -132,9 +132,41 @@ static void test_hv_leaves(void)
 	}
 }
 
+/*
+ * Leaves outside the hypervisor range go to the host CPU and through the
+ * filter: leaf 0 (not filtered) matches the host's own CPUID 0, leaf 1
+ * has the hypervisor bit and one logical CPU whatever this host is.
+ */
+static void test_host_leaves(void)
+{
+	static struct vmcb vmcb;
+	struct svm_vcpu vcpu;
+	uint32_t host[4];
+
+	memset(&vcpu, 0, sizeof(vcpu));
+	vcpu.vmcb = &vmcb;
+	vcpu.gpr[X86_GPR_RAX] = 0;
+	__asm__ volatile("cpuid" : "=a"(host[0]), "=b"(host[1]), "=c"(host[2]), "=d"(host[3])
+			 : "a"(0), "c"(0));
+	exit_cpuid(NULL, &vcpu);
+	ut_ok(vcpu.gpr[X86_GPR_RAX] == host[0] && vcpu.gpr[X86_GPR_RBX] == host[1] &&
+	      vcpu.gpr[X86_GPR_RCX] == host[2] && vcpu.gpr[X86_GPR_RDX] == host[3] &&
+	      host[0] != 0, "cpuid 0 is the host's (max leaf, vendor)", "got %llx, host %x",
+	      (unsigned long long)vcpu.gpr[X86_GPR_RAX], host[0]);
+	memset(&vcpu, 0, sizeof(vcpu));
+	vcpu.vmcb = &vmcb;
+	vcpu.gpr[X86_GPR_RAX] = 1;
+	exit_cpuid(NULL, &vcpu);
+	ut_ok((vcpu.gpr[X86_GPR_RCX] & B(31)) && (vcpu.gpr[X86_GPR_RBX] >> 16) == 0x0001,
+	      "cpuid 1 through the filter: hypervisor bit, APIC ID 0, one logical CPU",
+	      "ebx %llx ecx %llx", (unsigned long long)vcpu.gpr[X86_GPR_RBX],
+	      (unsigned long long)vcpu.gpr[X86_GPR_RCX]);
+}
+
 int main(void)
 {
 	test_filter();
 	test_hv_leaves();
+	test_host_leaves();
 	return ut_done();
 }
