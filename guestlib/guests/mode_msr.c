@@ -227,8 +227,8 @@ void mc_check_efer_features(void)
 
 /*
  * MSRs holding linear addresses must be canonical for the guest's paging
- * mode: 48 bits, or 57 with CR4.LA57 (SDM Vol.4 WRMSR; APM Vol.2
- * 5.3.1). MC_LA57_ADDR is canonical only with 57 bits.
+ * mode: 48 bits, or 57 with CR4.LA57 (SDM Vol.2 WRMSR, Vol.3 4.5;
+ * APM Vol.2 5.3.1). MC_LA57_ADDR is canonical only with 57 bits.
  */
 #define MC_LA57_ADDR 0xff00000012345000ull
 
