@@ -55,8 +55,8 @@ bool msr_policy_efer_write(uint64_t *efer, uint64_t val, uint64_t cr0, uint64_t 
 /*
  * May WRMSR put val into msr (one the VMCB holds)? Addresses must be
  * canonical for the guest's paging (48 bits, 57 with CR4.LA57: SDM
- * Vol.2 WRMSR, Vol.3 4.5; APM Vol.2 5.3.1), SFMASK has 32 bits, PAT entries must
- * be memory types (APM Vol.2 7.8.1). Any other MSR: true.
+ * Vol.2 WRMSR, Vol.3 4.5; APM Vol.2 5.3.1), SFMASK has 32 bits, PAT
+ * entries must be memory types (APM Vol.2 7.8.1). Any other MSR: true.
  */
 bool msr_policy_value_ok(uint32_t msr, uint64_t val, uint64_t cr4);
 
