@@ -2,12 +2,15 @@
  * testhooks.c - the test-only command-line switches, linked only into the
  * test image hv-test.elf (testhooks.h; hv.elf links testhooks_off.c).
  *
- *   fault=ud|pf|gp|de|panic|stack
+ *   fault=ud|pf|gp|de|nmi|mc|panic|stack|stack_ist1..3|frame_guard|frame_wild
  *                            fault on purpose inside the hypervisor, to
  *                            test the exception dump and panic path
- *                            (tests/qemu/test_exception.py); stack
+ *                            (tests/qemu/test_exception.py); nmi and mc
+ *                            go through their IST gates (INT n), stack
  *                            overflows the boot stack into its guard page,
- *                            stack_ist1..3 an IST stack
+ *                            stack_ist1..3 an IST stack, frame_* panic
+ *                            with a frame-pointer chain that leaves the
+ *                            stacks
  *   hvtest=intercept_rdtsc|bad_vmcb
  *                            break the VM, to test the unhandled-exit and
  *                            VMEXIT_INVALID paths (tests/guests, hvtest)
@@ -102,6 +105,35 @@ static bool testhooks_stack_overflow(const char *f)
 	return false;
 }
 
+/*
+ * fault=frame_guard|frame_wild: panic with a frame-pointer chain that
+ * leads into the guard page below the boot stack, or to an unmapped
+ * address (the PF address above). The backtrace must stop there instead
+ * of faulting inside the panic. testhooks_panic_frame() is entered with
+ * the bad RBP, which its prologue saves as its caller's frame.
+ */
+static __attribute__((noinline, noreturn, used)) void testhooks_panic_frame(void)
+{
+	panic("fault=frame requested: bad frame-pointer chain");
+}
+
+static bool testhooks_bad_frame(const char *f)
+{
+	uint64_t rbp;
+
+	if (strcmp(f, "frame_guard") == 0)
+		rbp = (uint64_t)(uintptr_t)boot_stack_guard + 0x100;
+	else if (strcmp(f, "frame_wild") == 0)
+		rbp = TESTHOOKS_PF_ADDR;
+	else
+		return false;
+	/* Never returns (panic), so RBP need not be restored. */
+	__asm__ volatile("mov %0, %%rbp\n\t"
+			 "call testhooks_panic_frame"
+			 : : "r"(rbp) : "memory");
+	return true;
+}
+
 /* Fault as fault= asks. Returns -1 for an unknown kind; never returns otherwise. */
 static int testhooks_fault(const char *f)
 {
@@ -117,13 +149,17 @@ static int testhooks_fault(const char *f)
 
 		__asm__ volatile("" : "+r"(zero));   /* hide the constant from gcc */
 		__asm__ volatile("div %2" : : "a"(1), "d"(0), "r"(zero));
+	} else if (strcmp(f, "nmi") == 0) {
+		__asm__ volatile("int $2");     /* through the NMI gate: IST 2 */
+	} else if (strcmp(f, "mc") == 0) {
+		__asm__ volatile("int $18");    /* through the #MC gate: IST 3 */
 	} else if (strcmp(f, "panic") == 0) {
 		panic("fault=panic requested on the command line");
-	} else if (testhooks_stack_overflow(f)) {
+	} else if (testhooks_stack_overflow(f) || testhooks_bad_frame(f)) {
 		/* returned: did not fault */
 	} else {
-		log_printf(LOG_ERR, "boot: unknown fault=%s (want ud, pf, gp, de, panic, "
-			   "stack or stack_ist1..3)\n", f);
+		log_printf(LOG_ERR, "boot: unknown fault=%s (want ud, pf, gp, de, nmi, mc, "
+			   "panic, stack, stack_ist1..3, frame_guard or frame_wild)\n", f);
 		return -1;
 	}
 	panic("fault=%s did not fault", f);
