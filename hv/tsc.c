@@ -51,16 +51,36 @@ static uint64_t tsc_pit_measure(void)
 	return t1 - t0;
 }
 
+/*
+ * The median of TSC_RUNS measurements. On a PC an SMI can only lengthen
+ * a run, but nested under an emulator the PIT's clock can also jump
+ * ahead of the TSC (when the emulator catches up after being descheduled),
+ * which makes a run too short: the median stands both kinds of outlier.
+ */
+#define TSC_RUNS 5
+
 uint64_t tsc_init(void)
 {
+	uint64_t runs[TSC_RUNS];
+	unsigned n = 0;
 	uint64_t best = 0;
 
-	/* The shortest of three runs: the least disturbed by SMIs and the like. */
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < TSC_RUNS; i++) {
 		uint64_t t = tsc_pit_measure();
+		unsigned j = n;
 
-		if (t != 0 && (best == 0 || t < best))
-			best = t;
+		if (t == 0)
+			continue;
+		for (; j > 0 && runs[j - 1] > t; j--)   /* insertion sort */
+			runs[j] = runs[j - 1];
+		runs[j] = t;
+		n++;
+	}
+	if (n > 0) {
+		best = runs[n / 2];
+		log_printf(LOG_DEBUG, "tsc: %u runs of %u ms: %llu .. %llu ticks, median %llu\n", n,
+			   TSC_PIT_MS, (unsigned long long)runs[0], (unsigned long long)runs[n - 1],
+			   (unsigned long long)best);
 	}
 	if (best == 0) {
 		log_printf(LOG_WARN, "tsc: the PIT's counter 2 does not count (OUT2 never rose); "
