@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+struct svm_vcpu;
 struct vm;
 
 /*
@@ -28,6 +29,9 @@ unsigned exit_slot(uint64_t code);
  * vm->stopped.
  */
 void exit_handle(struct vm *vm);
+
+/* The MSRs the exit path keeps per vCPU to their reset values (TSC_AUX 0). */
+void exit_msr_reset(struct svm_vcpu *vcpu);
 
 /* Print "exit stats: NAME=count ..." (non-zero counts, exit-code order). */
 void exit_stats_print(const struct vm *vm);

@@ -7,8 +7,12 @@
  *    SYSENTER/SYSCALL MSRs, FS/GS base and KernelGSBase, all held in the
  *    VMCB so that the CPU uses them while the guest runs; which values
  *    they accept is msr_policy.c (shared with CPUID for EFER);
+ *  - TSC_AUX, which RDTSCP and RDPID read without an exit: the guest's
+ *    value goes straight into the CPU's MSR (the host never uses it);
  *  - ignored: writes dropped, reads 0 (NB_CFG reads with
- *    InitApicIdCpuIdLo set, as a multi-core AMD BIOS leaves it);
+ *    InitApicIdCpuIdLo set, as a multi-core AMD BIOS leaves it; SYSCFG 0
+ *    says no SME/SEV and no MTRR extensions; INT_PENDING_MSG 0 says no
+ *    C1E, which Linux reads unguarded on family 0Fh and 10h CPUs);
  *  - everything else: #GP, like a CPU that does not implement it.
  */
 #include "exit_priv.h"
@@ -21,12 +25,17 @@
 #define MSR_MCG_STATUS          0x0000017au
 #define MSR_MCG_CTL             0x0000017bu
 #define MSR_MTRR_DEF_TYPE       0x000002ffu
+#define MSR_SYSCFG              0xc0010010u
 #define MSR_HWCR                0xc0010015u
+#define MSR_INT_PENDING_MSG     0xc0010055u
+#define MSR_TSC_AUX             0xc0000103u
+#define CPUID_8000_0001_EDX_RDTSCP BIT(27)
+#define CPUID_7_ECX_RDPID       BIT(22)
 
 /* Read as 0 (NB_CFG: see below), writes dropped. */
 static const uint32_t exit_msr_ignored[] = {
 	MSR_PATCH_LEVEL, MSR_MTRRCAP, MSR_MCG_CAP, MSR_MCG_STATUS, MSR_MCG_CTL,
-	MSR_MTRR_DEF_TYPE, MSR_HWCR, MSR_NB_CFG,
+	MSR_MTRR_DEF_TYPE, MSR_SYSCFG, MSR_HWCR, MSR_NB_CFG, MSR_INT_PENDING_MSG,
 };
 
 static bool exit_msr_is_ignored(uint32_t msr)
@@ -56,6 +65,49 @@ static uint64_t *exit_msr_vmcb_field(struct vmcb_state *s, uint32_t msr)
 	}
 }
 
+/*
+ * Does the CPU have TSC_AUX? It does with RDTSCP or RDPID (APM Vol.3
+ * RDTSCP, RDPID); the guest's CPUID shows the host's bits, so without
+ * them the guest gets the #GP the CPU would give.
+ */
+static bool exit_msr_has_tsc_aux(void)
+{
+	uint32_t r[4];
+
+	svm_host_cpuid(0x80000000u, 0, r);
+	if (r[0] >= 0x80000001u) {
+		svm_host_cpuid(0x80000001u, 0, r);
+		if (r[3] & CPUID_8000_0001_EDX_RDTSCP)
+			return true;
+	}
+	svm_host_cpuid(0, 0, r);
+	if (r[0] < 7)
+		return false;
+	svm_host_cpuid(7, 0, r);
+	return (r[2] & CPUID_7_ECX_RDPID) != 0;
+}
+
+/*
+ * WRMSR TSC_AUX: bits 63:32 are reserved (#GP). The value is the
+ * vCPU's; it goes into the CPU now, as one vCPU owns this CPU (with
+ * several vCPUs per CPU it would be loaded before each VMRUN).
+ */
+static bool exit_msr_write_tsc_aux(struct svm_vcpu *vcpu, uint64_t val)
+{
+	if ((val >> 32) != 0 || !exit_msr_has_tsc_aux())
+		return false;
+	vcpu->tsc_aux = (uint32_t)val;
+	svm_wrmsr(MSR_TSC_AUX, val);
+	return true;
+}
+
+void exit_msr_reset(struct svm_vcpu *vcpu)
+{
+	vcpu->tsc_aux = 0;
+	if (exit_msr_has_tsc_aux())
+		svm_wrmsr(MSR_TSC_AUX, 0);
+}
+
 /* RDMSR: value into EDX:EAX. Returns false with #GP injected if unknown. */
 static bool exit_msr_read(struct svm_vcpu *vcpu, uint32_t msr, uint64_t *val)
 {
@@ -73,6 +125,9 @@ static bool exit_msr_read(struct svm_vcpu *vcpu, uint32_t msr, uint64_t *val)
 	case MSR_NB_CFG:
 		*val = MSR_NB_CFG_INITAPICIDCPUIDLO;
 		return true;
+	case MSR_TSC_AUX:
+		*val = vcpu->tsc_aux;
+		return exit_msr_has_tsc_aux();
 	default:
 		break;
 	}
@@ -112,6 +167,8 @@ static bool exit_msr_write(struct svm_vcpu *vcpu, uint32_t msr, uint64_t val)
 		return true;
 	case MSR_EFER:
 		return exit_msr_write_efer(vcpu, val);
+	case MSR_TSC_AUX:
+		return exit_msr_write_tsc_aux(vcpu, val);
 	default:
 		break;
 	}

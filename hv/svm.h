@@ -137,6 +137,7 @@ struct svm_vcpu {
 	struct event_queue events;      /* what the guest receives next (event.h) */
 	/* The exit path's instruction fetch without NRIP-save (insn_fetch.h). */
 	struct insn_fetch_cache fetch_cache;
+	uint32_t tsc_aux;               /* the guest's TSC_AUX (exit_msr.c) */
 };
 
 /*

@@ -6,6 +6,7 @@
  */
 #include "vm.h"
 #include "cmdline.h"
+#include "exit.h"
 #include "exit_priv.h"
 #include "guest_abi.h"
 #include "guest_load.h"
@@ -73,6 +74,7 @@ static void vm_vcpu_boot(struct svm_vcpu *vcpu, const struct boot_state *bs)
 	s->rip = bs->rip;
 	s->g_pat = 0x0007040600070406ULL;                          /* power-on PAT */
 	memcpy(vcpu->gpr, bs->gpr, sizeof(vcpu->gpr));
+	exit_msr_reset(vcpu);
 }
 
 

@@ -594,6 +594,7 @@ void guest_main(void)
 	mc_check_tsc_write();
 	mc_check_msrs();
 	mc_check_ignored_msrs();
+	mc_check_tsc_aux();
 	mc_check_efer();
 	mc_check_efer_features();
 	mc_check_canonical();

@@ -26,6 +26,7 @@ void mc_check_tsc(void);
 void mc_check_tsc_write(void);
 void mc_check_msrs(void);
 void mc_check_ignored_msrs(void);
+void mc_check_tsc_aux(void);
 void mc_check_msr_rw(uint32_t msr, const char *name, uint64_t val);
 void mc_check_efer(void);
 void mc_check_efer_features(void);

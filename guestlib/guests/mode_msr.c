@@ -63,7 +63,9 @@ static const uint32_t mc_ignored_msrs[] = {
 	0x0000017a,             /* MCG_STATUS */
 	0x0000017b,             /* MCG_CTL */
 	0x000002ff,             /* MTRR_DEF_TYPE */
+	0xc0010010,             /* SYSCFG */
 	0xc0010015,             /* HWCR */
+	0xc0010055,             /* INT_PENDING_MSG (Linux reads it unguarded) */
 };
 
 void mc_check_ignored_msrs(void)
@@ -84,7 +86,52 @@ void mc_check_ignored_msrs(void)
 		}
 	}
 	tap_ok(true, "ignored MSRs (PATCH_LEVEL, MTRRCAP, MCG_CAP/STATUS/CTL, "
-	    "MTRR_DEF_TYPE, HWCR) read 0 and drop writes");
+	    "MTRR_DEF_TYPE, SYSCFG, HWCR, INT_PENDING_MSG) read 0 and drop writes");
+}
+
+/*
+ * TSC_AUX (0xc0000103), with RDTSCP announced (CPUID 0x80000001
+ * EDX[27]): it starts at 0, a WRMSR reads back through RDMSR and through
+ * RDTSCP's ECX (RDTSCP does not exit: the hypervisor must have put the
+ * value into the CPU), bits 63:32 are reserved (#GP, value kept).
+ * Without RDTSCP the WRMSR must #GP, as on such a CPU.
+ */
+#define MC_TSC_AUX      0xc0000103u
+#define MC_TSC_AUX_VAL  0x5a5a1234u
+
+static uint32_t mc_rdtscp_aux(void)
+{
+	uint32_t lo, hi, aux;
+
+	__asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux));
+	(void)lo;
+	(void)hi;
+	return aux;
+}
+
+void mc_check_tsc_aux(void)
+{
+	struct gl_fault f = { 0, 0, 0, 0 };
+	uint64_t v0 = 1, v1 = 0;
+	bool bad0, bad1, bad_hi;
+	uint32_t aux;
+
+	if (gl_cpuid(0x80000000u, 0).eax < 0x80000001u ||
+	    !(gl_cpuid(0x80000001u, 0).edx & BIT(27))) {
+		bad1 = gl_wrmsr_try(MC_TSC_AUX, 1, &f);
+		tap_ok(bad1 && f.vector == X86_VEC_GP, "no RDTSCP: wrmsr TSC_AUX raises #GP");
+		return;
+	}
+	bad0 = gl_rdmsr_try(MC_TSC_AUX, &v0, &f);
+	bad1 = gl_wrmsr_try(MC_TSC_AUX, MC_TSC_AUX_VAL, &f) || gl_rdmsr_try(MC_TSC_AUX, &v1, &f);
+	aux = mc_rdtscp_aux();
+	bad_hi = gl_wrmsr_try(MC_TSC_AUX, 1ull << 32, &f) && f.vector == X86_VEC_GP;
+	tap_ok(!bad0 && v0 == 0 && !bad1 && v1 == MC_TSC_AUX_VAL && aux == MC_TSC_AUX_VAL &&
+	    bad_hi && mc_rdtscp_aux() == MC_TSC_AUX_VAL,
+	    "TSC_AUX: 0 at reset (0x%llx), wrmsr reads back by rdmsr (0x%llx) and rdtscp "
+	    "(0x%x), bit 32 set raises #GP (%s)", (unsigned long long)v0,
+	    (unsigned long long)v1, aux, bad_hi ? "yes" : "no");
+	(void)gl_wrmsr_try(MC_TSC_AUX, 0, &f);
 }
 
 /* Expect a #GP from the MSR access just tried. */
