@@ -163,8 +163,14 @@ static void vmm_unclaimed_mmio(struct vmm *vmm, const struct x86_mem *mem)
 	for (unsigned i = 0; i < vmm->nunclaimed; i++)
 		if (vmm->unclaimed_page[i] == page)
 			return;
-	if (vmm->nunclaimed < VMM_UNCLAIMED_LOGGED)
-		vmm->unclaimed_page[vmm->nunclaimed++] = page;
+	/*
+	 * Table full: stay quiet. A page that cannot be remembered would
+	 * otherwise be logged on every access (vmm.h: once per page), which
+	 * a guest polling absent hardware turns into a flood.
+	 */
+	if (vmm->nunclaimed >= VMM_UNCLAIMED_LOGGED)
+		return;
+	vmm->unclaimed_page[vmm->nunclaimed++] = page;
 	vmm_log(VMM_LOG_DEBUG, "vmm: %s of unclaimed MMIO at GPA 0x%llx (%s; page logged once)\n",
 		mem->write ? "write" : "read", (unsigned long long)mem->gpa,
 		mem->write ? "ignored" : "all ones");

@@ -1,6 +1,7 @@
 /*
  * test_bus.c - the device bus (vmm/bus.c): registration, overlap,
- * port and MMIO dispatch, byte splitting, unclaimed accesses, locks.
+ * port and MMIO dispatch, byte splitting, unclaimed accesses, locks,
+ * and the limits of registration (table-driven).
  */
 #include "bus.h"
 #include "devtest.h"
@@ -46,6 +47,89 @@ static void rec_mmio(void *dev, uint64_t off, bool write, unsigned size, uint64_
 		r->val = *val;
 	else
 		*val = 0x1122334455667788ULL;
+}
+
+/*
+ * Registration limits, as a script on a fresh bus: ports up to 0xffff
+ * and no further, MMIO up to the top of the 64-bit space and no
+ * further, ranges that touch are accepted and ranges that share one
+ * byte are refused, ranges added below others (the MMIO table is kept
+ * sorted) stay reachable, full tables refuse.
+ */
+enum { ADD_PIO, ADD_MMIO, FIND };
+
+static const struct reg_step {
+	int op;
+	uint64_t base, len;
+	int want;               /* ADD_*: bus_add_* result; FIND: found (1) or not (0) */
+	const char *name;
+} reg_script[] = {
+	{ ADD_PIO, 0xfffc, 4, 0, "ports 0xfffc-0xffff: the last four accepted" },
+	{ ADD_PIO, 0xfffb, 1, 0, "port 0xfffb: touching them from below accepted" },
+	{ ADD_PIO, 0xfff8, 4, -1, "ports 0xfff8-0xfffb: one port shared, refused" },
+	{ ADD_MMIO, 0x3000, 0x1000, 0, "MMIO 0x3000-0x3fff" },
+	{ ADD_MMIO, 0x1000, 0x1000, 0, "MMIO 0x1000-0x1fff, below the first" },
+	{ ADD_MMIO, 0x1fff, 1, -1, "MMIO 0x1fff: the last byte of 0x1000-0x1fff, refused" },
+	{ ADD_MMIO, 0x2fff, 2, -1, "MMIO 0x2fff-0x3000: the first byte of 0x3000-0x3fff, refused" },
+	{ ADD_MMIO, 0x2000, 0x1000, 0, "MMIO 0x2000-0x2fff: the gap exactly, accepted" },
+	{ ADD_MMIO, 0x0, 0x1000, 0, "MMIO 0x0-0xfff: below all, touching, accepted" },
+	{ ADD_MMIO, 0x4000, 0, -1, "MMIO of length 0 refused" },
+	{ ADD_MMIO, 0xfffffffffffff000ULL, 0x1001, -1, "MMIO past 2^64 refused" },
+	{ ADD_MMIO, 0xfffffffffffff000ULL, 0x1000, 0, "MMIO up to 2^64 - 1 accepted" },
+	{ FIND, 0x0, 0, 1, "find 0x0" }, { FIND, 0xfff, 0, 1, "find 0xfff" },
+	{ FIND, 0x1000, 0, 1, "find 0x1000" }, { FIND, 0x2fff, 0, 1, "find 0x2fff" },
+	{ FIND, 0x3fff, 0, 1, "find 0x3fff" }, { FIND, 0x4000, 0, 0, "nothing at 0x4000" },
+	{ FIND, 0xffffffffffffffffULL, 0, 1, "find 2^64 - 1" },
+	{ FIND, 0xffffffffffffefffULL, 0, 0, "nothing just below the top range" },
+};
+
+static void test_limits(void)
+{
+	static struct bus b;
+	struct rec r = { 0 };
+	char name[112];
+	unsigned n;
+	int rc;
+
+	bus_init(&b);
+	for (unsigned i = 0; i < ARRAY_SIZE(reg_script); i++) {
+		const struct reg_step *s = &reg_script[i];
+		const struct bus_mmio_range *f;
+
+		snprintf(name, sizeof(name), "limits: %s", s->name);
+		switch (s->op) {
+		case ADD_PIO:
+			rc = bus_add_pio(&b, (uint16_t)s->base, (uint16_t)s->len, 0, "p", rec_pio, &r, NULL);
+			DT_EQ((int64_t)rc, (int64_t)s->want, name);
+			break;
+		case ADD_MMIO:
+			rc = bus_add_mmio(&b, s->base, s->len, "m", rec_mmio, &r, NULL);
+			DT_EQ((int64_t)rc, (int64_t)s->want, name);
+			break;
+		case FIND:
+			f = bus_find_mmio(&b, s->base);
+			ut_ok((f != NULL) == (s->want != 0) &&
+			      (f == NULL || (s->base >= f->base && s->base - f->base < f->len)), name,
+			      "%s", f != NULL ? "found" : "not found");
+			break;
+		}
+	}
+	DT_EQ(bus_add_mmio(&b, 0x8000, 0x10, "m", NULL, &r, NULL), (uint64_t)-1, "limits: MMIO without a handler refused");
+	DT_EQ(bus_add_pio(&b, 0x80, 1, 0, "p", NULL, &r, NULL), (uint64_t)-1, "limits: ports without a handler refused");
+
+	/* Fill both tables: the next range is refused. */
+	for (n = b.nmmio; n < BUS_MAX_MMIO; n++)
+		if (bus_add_mmio(&b, 0x100000 + 0x1000 * (uint64_t)n, 0x10, "m", rec_mmio, &r, NULL) != 0)
+			break;
+	DT_EQ(n, BUS_MAX_MMIO, "limits: BUS_MAX_MMIO ranges fit");
+	DT_EQ(bus_add_mmio(&b, 0x80000000, 0x10, "m", rec_mmio, &r, NULL), (uint64_t)-1,
+	      "limits: MMIO table full, the next refused");
+	for (n = b.npio; n < BUS_MAX_PIO; n++)
+		if (bus_add_pio(&b, (uint16_t)(0x1000 + n), 1, 0, "p", rec_pio, &r, NULL) != 0)
+			break;
+	DT_EQ(n, BUS_MAX_PIO, "limits: BUS_MAX_PIO ranges fit");
+	DT_EQ(bus_add_pio(&b, 0x2000, 1, 0, "p", rec_pio, &r, NULL), (uint64_t)-1,
+	      "limits: port table full, the next refused");
 }
 
 int main(void)
@@ -106,7 +190,11 @@ int main(void)
 	q = 0;
 	ut_ok(!bus_mmio(&bus, 0xfed00000, false, 2, &q), "unclaimed mmio", NULL);
 	DT_EQ(q, 0xffff, "unclaimed mmio reads all-ones");
+	q = 0;
+	ut_ok(!bus_mmio(&bus, 0xfed00000, false, 8, &q) && q == ~0ULL, "unclaimed 8-byte mmio reads all-ones",
+	      "0x%llx", (unsigned long long)q);
 	ut_ok(bus_find_mmio(&bus, 0xff00ffff) != NULL && bus_find_mmio(&bus, 0xff010000) == NULL,
 	      "mmio range bounds", NULL);
+	test_limits();
 	return ut_done();
 }
