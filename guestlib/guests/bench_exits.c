@@ -64,16 +64,17 @@
  * instruction counts and repeat from run to run.
  *
  * Every number is printed in a fixed-width field, so the console output,
- * and with it the number of COM1 writes (one IOIO exit per byte, see
- * gl_printf.h), is the same for every N: a run with iterations=0 bulk=0
- * gives the exits that do not belong to the loops, and the difference to
- * a run with N iterations is the exits of the loops (exit_cost.py checks
- * it against the per-loop counts). The exit counters are read by VMMCALL
- * outside the timed region, the same number of times in every run.
+ * and with it the COM1 accesses (LSR reads and a data write per byte,
+ * each an IOIO exit: gl_printf.h), is the same for every N: a run with
+ * iterations=0 bulk=0 gives the exits that do not belong to the loops,
+ * and the difference to a run with N iterations is the exits of the
+ * loops (exit_cost.py checks it against the per-loop counts). The exit
+ * counters are read by VMMCALL outside the timed region, the same number
+ * of times in every run.
  *
  * Outside the loops the guest executes no CPUID, RDMSR or WRMSR, except
- * the runtime's one WRMSR (EFER, entering long mode) and the two CPUIDs
- * of gl_hv_is_svmhv(). Exit status 0, or 1 on bad guest_args or too
+ * the runtime's EFER accesses (entering long mode) and the two CPUIDs of
+ * gl_hv_is_svmhv(). Exit status 0, or 1 on bad guest_args or too
  * little RAM.
  */
 #include "gl.h"
