@@ -189,16 +189,16 @@ def verdict(op, rows):
 
 def table(ops, rows):
     """Markdown table of ops."""
-    out = ['| operation | loop body | exit | iterations | exits | INTR | instr/iteration '
-           '| baseline | instr/exit | target | result |',
-           '|---|---|---|---|---|---|---|---|---|---|---|']
+    out = ['| operation | loop body | exit | iterations | exits | INTR | instructions '
+           '| instr/iteration | baseline | instr/exit | target | result |',
+           '|---|---|---|---|---|---|---|---|---|---|---|---|']
     for op in ops:
         r = rows[op.name]
         pe = per_exit(op, rows)
         target, res = verdict(op, rows)
-        out.append('| %s | `%s` | %s | %d | %d | %d | %.3f | %s | %s | %s | %s |' % (
+        out.append('| %s | `%s` | %s | %d | %d | %d | %d | %.3f | %s | %s | %s | %s |' % (
             op.name, op.body, EXIT_NAMES.get(op.exit_code, '-'), r.iters, r.exits, r.intr,
-            r.ticks / r.iters if r.iters else 0.0, op.base or '-',
+            r.ticks, r.ticks / r.iters if r.iters else 0.0, op.base or '-',
             '-' if pe is None else '%.1f' % pe, target, res))
     return '\n'.join(out)
 
