@@ -9,9 +9,13 @@
 #include <stdint.h>
 
 /* SVM exit codes the guests count (APM Vol.2 Appendix C). */
-#define GL_EXIT_IOIO 0x7bu
-#define GL_EXIT_HLT  0x78u
-#define GL_EXIT_NPF  0x400u
+#define GL_EXIT_INTR    0x60u
+#define GL_EXIT_CPUID   0x72u
+#define GL_EXIT_HLT     0x78u
+#define GL_EXIT_IOIO    0x7bu
+#define GL_EXIT_MSR     0x7cu
+#define GL_EXIT_VMMCALL 0x81u
+#define GL_EXIT_NPF     0x400u
 
 /* CPUID: hypervisor bit set and leaf 0x40000000 spells "BareMetalSVM". */
 bool gl_hv_is_svmhv(void);

@@ -1,7 +1,8 @@
 /*
  * gl_printf.h - console output of the test guests: bytes to the COM1 data
  * port (GUEST_PORT_COM1), which the hypervisor forwards to its console.
- * No LSR polling, so printing costs one OUT (one exit) per byte and no IN.
+ * Each byte waits for LSR.THRE first (gl_printf.c), so printing costs at
+ * least one IN and one OUT (two exits under a hypervisor) per byte.
  *
  * Formats: %s %c %d %i %u %x %X %p %%, length modifiers l and ll,
  * field width and '0' padding, '-' for left alignment. 64-bit values are

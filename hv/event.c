@@ -116,6 +116,7 @@ void event_after_exit(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
 	if (cr8 != q->cr8) {
 		vmm_set_cr8(vv, cr8);
 		q->cr8 = cr8;
+		q->monitor_idle = false;        /* a lower TPR may unmask a request */
 	}
 }
 
@@ -224,9 +225,10 @@ static uint64_t event_pick(struct svm_vcpu *vcpu, bool shadow)
  * EVENTINJ competes with it; otherwise an interrupt that waits (in the
  * monitor, or acknowledged already) opens the window: V_IRQ with a dummy
  * vector and the VINTR intercept. While single-stepping, neither: the
- * interrupt would push the TF of the step.
+ * interrupt would push the TF of the step. pending: the monitor has one
+ * waiting (vmm_intr_poll(), asked once before this entry).
  */
-static void event_irq(struct svm_vcpu *vcpu, struct vmm_vcpu *vv, bool shadow)
+static void event_irq(struct svm_vcpu *vcpu, struct vmm_vcpu *vv, bool shadow, bool pending)
 {
 	struct event_queue *q = &vcpu->events;
 	struct vmcb *v = vcpu->vmcb;
@@ -237,7 +239,7 @@ static void event_irq(struct svm_vcpu *vcpu, struct vmm_vcpu *vv, bool shadow)
 	int vec;
 
 	if (q->step == EVENT_STEP_NONE) {
-		if (now && q->virq < 0 && vmm_intr_pending(vv)) {
+		if (now && q->virq < 0 && pending) {
 			vec = vmm_intr_ack(vv);
 			if (vec >= 0)
 				q->virq = vec;
@@ -252,7 +254,7 @@ static void event_irq(struct svm_vcpu *vcpu, struct vmm_vcpu *vv, bool shadow)
 			      SHIFTIN(0xf, VMCB_CTRL_V_INTR_PRIO) |
 			      SHIFTIN((unsigned)q->virq, VMCB_CTRL_V_INTR_VECTOR);
 			q->virq_armed = true;
-		} else if (q->virq >= 0 || vmm_intr_pending(vv)) {
+		} else if (q->virq >= 0 || pending) {
 			window = true;
 			vi |= VMCB_CTRL_V_IRQ | VMCB_CTRL_V_IGN_TPR |
 			      SHIFTIN(0xf, VMCB_CTRL_V_INTR_PRIO);
@@ -265,18 +267,34 @@ static void event_irq(struct svm_vcpu *vcpu, struct vmm_vcpu *vv, bool shadow)
 		v->ctrl.intercept_misc1 &= ~VMCB_CTRL_INTERCEPT_VINTR;
 }
 
+void event_monitor_unchanged(struct svm_vcpu *vcpu)
+{
+	vcpu->events.monitor_same = true;
+}
+
 void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
 {
 	struct event_queue *q = &vcpu->events;
 	struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
 	bool shadow = (c->intr_shadow & VMCB_CTRL_INTR_SHADOW) != 0;
-	uint8_t cr8 = vmm_get_cr8(vv);
+	struct vmm_intr_poll ip = { .cr8 = q->cr8, .nmi = false, .pending = false };
 
-	if (cr8 != q->cr8) {
-		c->v_intr = (c->v_intr & ~VMCB_CTRL_V_TPR) | SHIFTIN(cr8, VMCB_CTRL_V_TPR);
-		q->cr8 = cr8;
+	/*
+	 * One question to the monitor: CR8, an NMI unless one waits here, a
+	 * pending interrupt; none if nothing can have changed since it last
+	 * had nothing (event_monitor_unchanged()).
+	 */
+	if (!q->monitor_same || !q->monitor_idle) {
+		vmm_intr_poll(vv, !q->nmi, &ip);
+		/* With an NMI waiting here the LAPIC's was not asked for: not idle. */
+		q->monitor_idle = !q->nmi && !ip.nmi && !ip.pending;
 	}
-	if (!q->nmi && vmm_nmi_take(vv))
+	q->monitor_same = false;
+	if (ip.cr8 != q->cr8) {
+		c->v_intr = (c->v_intr & ~VMCB_CTRL_V_TPR) | SHIFTIN(ip.cr8, VMCB_CTRL_V_TPR);
+		q->cr8 = ip.cr8;
+	}
+	if (ip.nmi)
 		q->nmi = true;
 	c->eventinj = event_pick(vcpu, shadow);
 
@@ -288,5 +306,5 @@ void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
 	if (q->nmi && !q->nmi_masked && shadow && q->step == EVENT_STEP_NONE)
 		event_step_begin(vcpu, EVENT_STEP_SHADOW);
 
-	event_irq(vcpu, vv, shadow);
+	event_irq(vcpu, vv, shadow, ip.pending);
 }

@@ -74,6 +74,9 @@ uint64_t msr_policy_efer_writable(msr_policy_cpuid_fn host_cpuid)
 
 void msr_policy_efer_cpuid(uint32_t leaf, uint32_t r[4])
 {
+	/* Every feature of the table is in an extended leaf: the others pay nothing. */
+	if (leaf < 0x80000000u)
+		return;
 	for (size_t i = 0; i < ARRAY_SIZE(msr_policy_efer_features); i++) {
 		const struct msr_policy_efer_feature *f = &msr_policy_efer_features[i];
 

@@ -48,12 +48,14 @@ struct vm {
 	struct vmm vmm;
 	struct svm_vcpu vcpu;
 	bool halted;                    /* in HLT, waiting for an interrupt */
+	bool exit_pure;                 /* the exit's handler touched no device (event.h) */
 
 	/* Host side (vm_host.c, vm_run.c). */
 	uint64_t tsc0;                  /* host TSC at virtual time 0 */
 	uint64_t watchdog_at;           /* virtual ns; 0: none */
 	uint64_t host_armed;            /* TSC the host timer is armed for */
 	uint64_t host_armed_ns;         /* the same in virtual ns: the next look at the vCPU */
+	uint64_t host_look_ticks;       /* host_armed_ns in TSC ticks since tsc0, rounded down */
 	uint64_t intr_seen;             /* intr_event_count() at the last look */
 	bool input_waiting;             /* console input the guest's UART has no room for yet */
 	uint64_t nmis;                  /* physical NMIs passed to the guest */

@@ -64,23 +64,28 @@ static void vm_arm_host_timer(struct vm *vm, uint64_t t)
 /*
  * Everything the host does between two VMRUNs that is not the exit's own
  * handling. Cheap unless there is work: a host interrupt came, input
- * waits, a device timer or the watchdog is due.
+ * waits, a device timer or the watchdog is due. Returns true if there was
+ * none (nothing reached the monitor).
  */
-static void vm_host_events(struct vm *vm)
+static bool vm_host_events(struct vm *vm)
 {
-	uint64_t now = vm_now(vm), wake = vm->host_armed_ns;
+	uint64_t wake = vm->host_armed_ns, now;
 	uint64_t seen = intr_event_count();
 	unsigned nmi;
 
 	/*
 	 * Nothing to do: no host interrupt since the last look, and nothing
 	 * (device timer, open console line) needs the CPU before the host
-	 * timer brings it back anyway.
+	 * timer brings it back anyway. The time is compared in TSC ticks (no
+	 * conversion on every exit): ticks below host_look_ticks, which is
+	 * rounded down, are before wake.
 	 */
-	if (seen == vm->intr_seen && !vm->input_waiting && now < wake &&
+	if (seen == vm->intr_seen && !vm->input_waiting &&
+	    tsc_read() - vm->tsc0 < vm->host_look_ticks &&
 	    vm->vmm.clock.next >= wake &&
 	    (vm->con_len == 0 || vm->con_since + VM_CONSOLE_FLUSH_NS >= wake))
-		return;
+		return true;
+	now = vm_now(vm);
 	if (seen != vm->intr_seen)
 		vm->host_armed = 0;     /* the host timer may have fired: arm it again */
 	vm->intr_seen = seen;
@@ -104,7 +109,9 @@ static void vm_host_events(struct vm *vm)
 		vm_stop(vm, HV_STATUS_WATCHDOG);
 	}
 	vm->host_armed_ns = vm_next_wakeup(vm, now);
+	vm->host_look_ticks = tsc_ns_to_ticks(vm->host_armed_ns);
 	vm_arm_host_timer(vm, vm->host_armed_ns);
+	return false;
 }
 
 /* Can the halted vCPU go on: an interrupt it takes (IF is set), an NMI, an exception? */
@@ -145,6 +152,7 @@ static void vm_halt(struct vm *vm)
 		intr_halt();
 		/* Make vm_host_events() look: an interrupt woke us. */
 		vm->host_armed_ns = 0;
+		vm->host_look_ticks = 0;
 	}
 }
 
@@ -152,17 +160,23 @@ int vm_run(struct vm *vm)
 {
 	struct svm_vcpu *vcpu = &vm->vcpu;
 	struct vmm_vcpu *vv = vm_vv(vm, vcpu);
+	bool quiet;
 
 	if (vm->watchdog_ns != 0)
 		vm->watchdog_at = vm_now(vm) + vm->watchdog_ns;
 	vm->host_armed_ns = 0;
+	vm->host_look_ticks = 0;
+	vm->exit_pure = false;
 	while (!vm->stopped) {
-		vm_host_events(vm);
+		quiet = vm_host_events(vm);
 		if (vm->stopped)
 			break;
+		if (quiet && vm->exit_pure)
+			event_monitor_unchanged(vcpu);
 		event_before_entry(vcpu, vv);
 		svm_vcpu_run(vcpu);
 		event_after_exit(vcpu, vv);
+		vm->exit_pure = false;
 		exit_handle(vm);
 		if (vm->halted && !vm->stopped)
 			vm_halt(vm);

@@ -257,6 +257,17 @@ bool vmm_nmi_take(struct vmm_vcpu *vv)
 	return lapic_take_nmi(&vv->lapic);
 }
 
+void vmm_intr_poll(struct vmm_vcpu *vv, bool take_nmi, struct vmm_intr_poll *p)
+{
+	struct lapic_poll lp;
+
+	lapic_poll(&vv->lapic, take_nmi, &lp);
+	p->cr8 = lp.tpr >> 4;
+	p->nmi = lp.nmi;
+	p->pending = lp.pending >= 0 ||
+		     (vv->id == 0 && lp.accepts_pic && i8259_output(&vv->vmm->pic));
+}
+
 /*
  * A PC wires its NMI sources (SERR, IOCHK, the front-panel button) to
  * LINT1 through the chipset, which port 0x70 bit 7 can gate off.

@@ -181,6 +181,20 @@ int vmm_intr_ack(struct vmm_vcpu *vv);
 /* An NMI for the CPU (ICR, LVT with NMI delivery); cleared by the call. */
 bool vmm_nmi_take(struct vmm_vcpu *vv);
 
+/*
+ * The three questions above in one call, as the vCPU asks them before
+ * every entry (cheaper than three: one LAPIC lock round trip, and the
+ * 8259 only if it reaches the CPU): CR8 as vmm_get_cr8(), an NMI taken as
+ * vmm_nmi_take() if take_nmi (else left pending and nmi false), and
+ * vmm_intr_pending().
+ */
+struct vmm_intr_poll {
+	uint8_t cr8;
+	bool nmi;
+	bool pending;
+};
+void vmm_intr_poll(struct vmm_vcpu *vv, bool take_nmi, struct vmm_intr_poll *p);
+
 /* The host's NMI input for this vCPU (the physical NMI, forwarded): LINT1. */
 void vmm_nmi_input(struct vmm_vcpu *vv);
 

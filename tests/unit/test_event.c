@@ -56,6 +56,14 @@ uint8_t vmm_get_cr8(struct vmm_vcpu *vv)
 	return stub_cr8_get;
 }
 
+/* The combined question, made of the three above as vmm.h defines it. */
+void vmm_intr_poll(struct vmm_vcpu *vv, bool take_nmi, struct vmm_intr_poll *p)
+{
+	p->cr8 = vmm_get_cr8(vv);
+	p->nmi = take_nmi && vmm_nmi_take(vv);
+	p->pending = vmm_intr_pending(vv);
+}
+
 void vmm_set_cr8(struct vmm_vcpu *vv, uint8_t cr8)
 {
 	(void)vv;

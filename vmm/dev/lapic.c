@@ -734,33 +734,60 @@ void lapic_set_lint(struct lapic *l, unsigned pin, bool level)
  * reset LINT0 (ExtINT, unmasked on the BSP) lets a guest that never
  * touches the APIC use the 8259 while SVR still reads 0xff.
  */
+static bool lapic_accepts_pic_locked(const struct lapic *l)
+{
+	uint32_t lvt0 = l->regs[LAPIC_REG_LVT_LINT0];
+
+	return !lapic_hw_enabled(l) ||
+	       ((lvt0 & LAPIC_LVT_MASKED) == 0 && SHIFTOUT(lvt0, LAPIC_LVT_DM) == LAPIC_DM_EXTINT);
+}
+
 bool lapic_accepts_pic(struct lapic *l)
 {
-	uint32_t lvt0;
 	bool r;
 
 	vmm_lock_acquire(&l->lock);
-	lvt0 = l->regs[LAPIC_REG_LVT_LINT0];
-	r = !lapic_hw_enabled(l) ||
-	    ((lvt0 & LAPIC_LVT_MASKED) == 0 && SHIFTOUT(lvt0, LAPIC_LVT_DM) == LAPIC_DM_EXTINT);
+	r = lapic_accepts_pic_locked(l);
 	vmm_lock_release(&l->lock);
 	return r;
 }
 
+/* lapic_pending() with the lock held. */
+static int lapic_pending_locked(struct lapic *l)
+{
+	int v;
+
+	lapic_timer_sync(l);
+	if (!lapic_hw_enabled(l) || !lapic_sw_enabled(l))
+		return -1;
+	v = lapic_highest(l->irr);
+	/* SDM 11.8.3.1: only a class above PPR's is dispatched. */
+	if (v >= 0 && ((unsigned)v & 0xf0) <= (lapic_ppr(l) & 0xf0))
+		v = -1;
+	return v;
+}
+
 int lapic_pending(struct lapic *l)
 {
-	int v = -1;
+	int v;
 
 	vmm_lock_acquire(&l->lock);
-	lapic_timer_sync(l);
-	if (lapic_hw_enabled(l) && lapic_sw_enabled(l)) {
-		v = lapic_highest(l->irr);
-		/* SDM 11.8.3.1: only a class above PPR's is dispatched. */
-		if (v >= 0 && ((unsigned)v & 0xf0) <= (lapic_ppr(l) & 0xf0))
-			v = -1;
-	}
+	v = lapic_pending_locked(l);
 	vmm_lock_release(&l->lock);
 	return v;
+}
+
+/* One lock round trip for the vCPU's look before an entry (lapic.h). */
+void lapic_poll(struct lapic *l, bool take_nmi, struct lapic_poll *p)
+{
+	vmm_lock_acquire(&l->lock);
+	p->tpr = (uint8_t)l->regs[LAPIC_REG_TPR];
+	p->nmi = take_nmi && l->nmi_pending;
+	if (p->nmi)
+		l->nmi_pending = false;
+	p->accepts_pic = lapic_accepts_pic_locked(l);
+	p->pending = lapic_pending_locked(l);
+	vmm_lock_release(&l->lock);
 }
 
 void lapic_ack(struct lapic *l, uint8_t vector)

@@ -150,6 +150,20 @@ int lapic_pending(struct lapic *l);
 void lapic_ack(struct lapic *l, uint8_t vector);
 bool lapic_take_nmi(struct lapic *l);
 
+/*
+ * All of the above that the vCPU asks before each entry, under one lock
+ * round trip (the exit path runs it on every exit): TPR, the pending NMI
+ * (taken, i.e. cleared, only with take_nmi), lapic_accepts_pic() and
+ * lapic_pending(). Takes the lock.
+ */
+struct lapic_poll {
+	uint8_t tpr;
+	bool nmi;
+	bool accepts_pic;
+	int pending;
+};
+void lapic_poll(struct lapic *l, bool take_nmi, struct lapic_poll *p);
+
 /* TPR (bits 7:4 are CR8 in 64-bit mode: the VMCB's V_TPR keeps it while the guest runs). */
 uint8_t lapic_get_tpr(struct lapic *l);
 void lapic_set_tpr(struct lapic *l, uint8_t tpr);
