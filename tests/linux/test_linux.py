@@ -105,7 +105,8 @@ def check_boot(t, r, kernel, what):
     t.ok(rtc and start - RTC_SLACK <= rtc <= end + RTC_SLACK,
          '%s: hwclock reads the RTC: the host\'s UTC time during the run (%s .. %s)'
          % (what, start.strftime('%H:%M:%S'), end.strftime('%H:%M:%S')),
-         repr(lines(text, 'RTC')))
+         '%r; %s' % (lines(text, 'RTC'), '; '.join(re.findall(
+             r'^(?:tsc: .*|vm: machine: .*RTC \(\d+ s since 1970\).*)$', r.hv_text, re.M))))
     t.ok('Kernel panic' not in text and 'BUG:' not in text and 'Oops' not in text,
          '%s: no panic, BUG or oops' % what)
 
