@@ -32,4 +32,11 @@ void exit_handle(struct vm *vm);
 /* Print "exit stats: NAME=count ..." (non-zero counts, exit-code order). */
 void exit_stats_print(const struct vm *vm);
 
+/*
+ * exitprof=1: print "exit ticks: NAME=ticks ... idle=ticks": host TSC
+ * ticks from each exit of that kind to the next VMRUN, and the ticks
+ * asleep in HLT, which no kind is charged for (hv/vm_run.c).
+ */
+void exit_ticks_print(const struct vm *vm);
+
 #endif /* HV_EXIT_H */

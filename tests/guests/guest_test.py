@@ -39,6 +39,7 @@ HOST_EVENT_EXITS = ('INTR', 'NMI')
 TAP_RE = re.compile(r'^(ok|not ok) (\d+)(?: - (.*))?$', re.M)
 PLAN_RE = re.compile(r'^1\.\.(\d+)$', re.M)
 STATS_RE = re.compile(r'^exit stats:(.*)$', re.M)
+TICKS_RE = re.compile(r'^exit ticks:(.*)$', re.M)
 HV_EXIT_RE = re.compile(r'^svmhv: exit status (\d+)$', re.M)
 NPF_RE = re.compile(r'guest accessed GPA (0x[0-9a-f]+) outside RAM and MMIO at RIP (0x[0-9a-f]+)')
 SHUTDOWN_RE = re.compile(r'guest shutdown \(triple fault\) at RIP (0x[0-9a-f]+)')
@@ -215,6 +216,28 @@ def sc_exitcount(t, args):
     check_common(t, run, OK, 'exitcount')
     t.is_(run.stats(), {'CPUID': 10, 'IOIO': 7, 'HLT': 1}, 'exitcount: exact exit statistics')
     t.ok(HALT_RE.search(run.text), 'exitcount: "guest halted" reported')
+    t.ok(not TICKS_RE.search(run.text), 'exitcount: no "exit ticks:" line without exitprof=1')
+
+
+def sc_exitprof(t, args):
+    """exitprof=1: one "exit ticks:" line with the kinds the statistics
+    count, under -icount shift=0 (a tick is an instruction), statistics
+    unchanged."""
+    run = Run(args, 'guest=exitcount exitprof=1', extra_args=['-icount', 'shift=0'])
+    check_common(t, run, OK, 'exitprof')
+    t.is_(run.stats(), {'CPUID': 10, 'IOIO': 7, 'HLT': 1}, 'exitprof: statistics unchanged')
+    lines = TICKS_RE.findall(run.text)
+    t.is_(len(lines), 1, 'exitprof: one "exit ticks:" line')
+    ticks = dict((w.partition('=')[0], int(w.partition('=')[2])) for w in
+                 (lines[0].split() if lines else []))
+    kinds = {k: v for k, v in ticks.items() if k not in HOST_EVENT_EXITS + ('idle',)}
+    t.is_(sorted(kinds), ['CPUID', 'HLT', 'IOIO'], 'exitprof: ticks for the kinds counted')
+    t.is_(ticks.get('idle'), 0, 'exitprof: no time asleep (the guest never halts with IF=1)')
+    # Per exit, the hypervisor runs between 50 and 5000 instructions
+    # (bench/exit_cost.py: about 250 for OUT and CPUID round trips).
+    per = {k: kinds[k] / n for k, n in (('CPUID', 10), ('IOIO', 7)) if k in kinds}
+    t.ok(len(per) == 2 and all(50 <= v <= 5000 for v in per.values()),
+         'exitprof: 50..5000 instructions per CPUID and IOIO exit', repr(per))
 
 
 def sc_exittrace(t, args):
@@ -323,6 +346,9 @@ def sc_badconfig(t, args):
         check_common(t, run, BAD_CONFIG, 'mem=%s (%s)' % (mem, why))
         t.ok(re.search(msg, run.text), 'mem=%s: clear error message' % mem, run.tail(5))
         t.ok('vm: starting guest' not in run.text, 'mem=%s: no guest started' % mem)
+    run = Run(args, 'guest=exitcount exitprof=2')
+    check_common(t, run, BAD_CONFIG, 'exitprof=2')
+    t.ok('vm: exitprof=2 is not 0 or 1' in run.text, 'exitprof=2: clear error message', run.tail(5))
 
 
 def sc_nosvm(t, args):
@@ -701,6 +727,7 @@ SCENARIOS = {
     'mode_long': make_mode('long'),
     'exitcount': sc_exitcount,
     'exittrace': sc_exittrace,
+    'exitprof': sc_exitprof,
     'module': sc_module,
     'badgpa': sc_badgpa,
     'hvleak': sc_hvleak,
