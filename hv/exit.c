@@ -325,8 +325,9 @@ void exit_stats_print(const struct vm *vm)
 
 void exit_ticks_print(const struct vm *vm)
 {
-	char tail[40];
+	char tail[64];
 
-	fmt_snprintf(tail, sizeof(tail), " idle=%llu", (unsigned long long)vm->idle_ticks);
+	fmt_snprintf(tail, sizeof(tail), " idle=%llu run=%llu", (unsigned long long)vm->idle_ticks,
+		     (unsigned long long)vm->run_ticks);
 	exit_line_print("exit ticks:", vm->exit_ticks, tail);
 }

@@ -75,6 +75,7 @@ struct vm {
 	uint64_t prof_exit;             /* TSC at the last #VMEXIT; 0: none yet */
 	uint64_t prof_idle;             /* ticks asleep in HLT since prof_exit */
 	uint64_t idle_ticks;
+	uint64_t run_ticks;             /* vm_run() from start to end */
 	uint64_t exit_ticks[EXIT_STAT_SLOTS];
 };
 

@@ -180,6 +180,7 @@ int vm_run(struct vm *vm)
 	if (vm->watchdog_ns != 0)
 		vm->watchdog_at = vm_now(vm) + vm->watchdog_ns;
 	vm->host_armed_ns = 0;
+	vm->run_ticks = tsc_read();
 	while (!vm->stopped) {
 		vm_host_events(vm);
 		if (vm->stopped)
@@ -197,6 +198,7 @@ int vm_run(struct vm *vm)
 	}
 	if (vm->exitprof)
 		vm_prof_entry(vm);      /* the exit that ended the run */
+	vm->run_ticks = tsc_read() - vm->run_ticks;
 	host_lapic_arm(UINT64_MAX);
 	vm_console_flush(vm);
 	return vm->status;
