@@ -13,6 +13,8 @@
  *   3. build identity page tables for 0..4 GiB with 2 MiB pages (one
  *      PML4 entry -> one PDPT -> four page directories), so that every
  *      physical address below 4 GiB is also its own virtual address;
+ *      the 2 MiB page holding the host stacks is mapped with 4 KiB
+ *      pages instead, and the guard page below each stack is left out;
  *   4. CR4.PAE, CR3, EFER.LME (+NXE when supported), CR0.PG|WP;
  *   5. load a GDT with a 64-bit code segment and far-jump to entry64.
  */
@@ -32,6 +34,7 @@
 #define PTE_P       0x001
 #define PTE_RW      0x002
 #define PTE_PS      0x080        /* 2 MiB page in a PDE */
+#define LARGE_PAGE  0x200000
 
 #define COM1        0x3f8
 
@@ -85,6 +88,35 @@ _start:
 	cmpl	$4, %ecx
 	jne	2b
 	movl	$(boot_pdpt + PTE_P + PTE_RW), boot_pml4
+
+	/* 3b. the 2 MiB page of the stacks (linker.ld keeps them in one):
+	 * a page table of 4 KiB pages replaces its PDE, and the guard page
+	 * below each stack gets no PTE, so that a stack overflow faults
+	 * (#PF, then #DF on its own IST stack) instead of running into
+	 * whatever lies below. The guards are never touched after the
+	 * .bss clear above, which ran with paging off. */
+	movl	$__stacks_start, %ebx
+	andl	$~(LARGE_PAGE - 1), %ebx        /* base of that 2 MiB page */
+	xorl	%ecx, %ecx
+8:	movl	%ecx, %eax
+	shll	$12, %eax
+	addl	%ebx, %eax
+	orl	$(PTE_P | PTE_RW), %eax
+	movl	%eax, boot_pt(, %ecx, 8)        /* high halves: zero (.bss) */
+	incl	%ecx
+	cmpl	$512, %ecx
+	jne	8b
+	xorl	%ecx, %ecx
+9:	movl	boot_guards(, %ecx, 4), %eax
+	subl	%ebx, %eax
+	shrl	$12, %eax
+	movl	$0, boot_pt(, %eax, 8)
+	incl	%ecx
+	cmpl	$BOOT_NGUARDS, %ecx
+	jne	9b
+	movl	%ebx, %eax
+	shrl	$21, %eax
+	movl	$(boot_pt + PTE_P + PTE_RW), boot_pd(, %eax, 8)
 
 	/* 4. enable PAE paging in long mode */
 	movl	%cr4, %eax
@@ -176,16 +208,46 @@ boot_gdt_ptr:
 	.short	boot_gdt_end - boot_gdt - 1
 	.quad	boot_gdt                /* 32-bit lgdt reads the low 4 bytes */
 
+	/* The guard pages of step 3b, lowest first (boot.h BOOT_NGUARDS). */
+	.section .rodata
+	.balign 4
+	.globl boot_guards
+boot_guards:
+	.long	boot_stack_guard, boot_ist1_guard, boot_ist2_guard, boot_ist3_guard
+boot_guards_end:
+	.if (boot_guards_end - boot_guards) != 4 * BOOT_NGUARDS
+	.error "boot_guards must list BOOT_NGUARDS pages"
+	.endif
+
 	.section .bss
 	.balign 4096
-	.globl boot_pml4, boot_pdpt, boot_pd
+	.globl boot_pml4, boot_pdpt, boot_pd, boot_pt
 boot_pml4:
 	.skip	4096
 boot_pdpt:
 	.skip	4096
 boot_pd:
 	.skip	4 * 4096
-	.globl boot_stack_bottom, boot_stack_top
+boot_pt:                                /* the 2 MiB page of the stacks */
+	.skip	4096
+
+/*
+ * The host stacks, each right above its guard page (step 3b): the boot
+ * stack, then the IST stacks of idt.c (#DF, NMI, #MC). linker.ld puts
+ * this section first in .bss and checks that it fits in one 2 MiB page.
+ */
+	.section .bss.stack, "aw", @nobits
+	.balign 4096
+	.globl boot_stack_guard, boot_stack_bottom, boot_stack_top
+boot_stack_guard:
+	.skip	BOOT_GUARD_SIZE
 boot_stack_bottom:
 	.skip	BOOT_STACK_SIZE
 boot_stack_top:
+	.irp	n, 1, 2, 3
+	.globl	boot_ist\n\()_guard, boot_ist\n\()_top
+boot_ist\n\()_guard:
+	.skip	BOOT_GUARD_SIZE
+	.skip	BOOT_IST_SIZE
+boot_ist\n\()_top:
+	.endr

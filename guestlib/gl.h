@@ -23,6 +23,8 @@
 #define GL_MODE_NAME "pm32"
 #elif defined(GL_MODE_PAE)
 #define GL_MODE_NAME "pae"
+#elif defined(GL_MODE_LONG) && defined(GL_LA57)
+#define GL_MODE_NAME "la57"             /* long mode with 5-level paging */
 #elif defined(GL_MODE_LONG)
 #define GL_MODE_NAME "long"
 #else

@@ -20,6 +20,7 @@
 #define X86_CR0_PG        BIT(31)
 #define X86_CR4_PSE       BIT(4)
 #define X86_CR4_PAE       BIT(5)
+#define X86_CR4_LA57      BIT(12)
 #define X86_MSR_EFER      0xc0000080u
 #define X86_EFER_SCE      BIT(0)
 #define X86_EFER_LME      BIT(8)
@@ -30,9 +31,15 @@
 /* MSRs the checks use (APM Vol.2 appendix A, BKDG for NB_CFG). */
 #define X86_MSR_TSC          0x00000010u
 #define X86_MSR_SYSENTER_CS  0x00000174u
+#define X86_MSR_SYSENTER_ESP 0x00000175u
+#define X86_MSR_SYSENTER_EIP 0x00000176u
 #define X86_MSR_PAT          0x00000277u
 #define X86_MSR_STAR         0xc0000081u
 #define X86_MSR_LSTAR        0xc0000082u
+#define X86_MSR_CSTAR        0xc0000083u
+#define X86_MSR_FS_BASE      0xc0000100u
+#define X86_MSR_GS_BASE      0xc0000101u
+#define X86_MSR_KERNEL_GS_BASE 0xc0000102u
 #define X86_MSR_NB_CFG       0xc001001fu
 #define X86_NB_CFG_INITAPICIDCPUIDLO BIT(54)
 
@@ -60,6 +67,10 @@
 #define X86_RFLAGS_TF  BIT(8)
 #define X86_DR6_BS     BIT(14)         /* single-step */
 #define X86_DR6_INIT   0xffff0ff0ul    /* DR6 at reset: no condition recorded */
+#define X86_DR6_B0     BIT(0)          /* breakpoint 0 matched */
+#define X86_DR7_L0     BIT(0)          /* breakpoint 0 enabled; R/W0 = LEN0 = 0: execution */
+#define X86_DR7_INIT   0x400ul         /* DR7 at reset: bit 10 reads as 1, nothing enabled */
+#define X86_RFLAGS_RF  BIT(16)
 
 /*
  * Inline-asm text (extended asm only: it uses %%) that sets or clears
@@ -150,6 +161,16 @@ static inline unsigned long gl_read_dr6(void)
 static inline void gl_write_dr6(unsigned long v)
 {
 	__asm__ volatile("mov %0, %%dr6" : : "r"(v) : "memory");
+}
+
+static inline void gl_write_dr0(unsigned long v)
+{
+	__asm__ volatile("mov %0, %%dr0" : : "r"(v) : "memory");
+}
+
+static inline void gl_write_dr7(unsigned long v)
+{
+	__asm__ volatile("mov %0, %%dr7" : : "r"(v) : "memory");
 }
 
 static inline void gl_invlpg(uintptr_t va)

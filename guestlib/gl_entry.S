@@ -15,7 +15,10 @@
  *   GL_MODE_LONG  as PM32, then 4-level tables identity-mapping the first
  *                 1 GiB with 2 MiB pages, CR4.PAE, EFER.LME, CR0.PG and a
  *                 far jump to a 64-bit code segment (APM Vol.2 ch.14,
- *                 "Enabling and Activating Long Mode").
+ *                 "Enabling and Activating Long Mode"). With GL_LA57 too:
+ *                 5-level paging, a PML5 above the same tables and
+ *                 CR4.LA57, set before paging is on (SDM Vol.3 4.1.1:
+ *                 LA57 cannot change in IA-32e mode; APM Vol.2 5.3.1).
  *
  * Every variant sets up the stack (in BSS), clears BSS and calls gl_start().
  * None executes CPUID or port I/O (the exitcount test relies on that for
@@ -34,6 +37,7 @@
 #define X86_CR0_PE    0x00000001
 #define X86_CR0_PG    0x80000000
 #define X86_CR4_PAE   0x00000020
+#define X86_CR4_LA57  0x00001000
 #define X86_MSR_EFER  0xc0000080
 #define X86_EFER_LME  0x00000100
 
@@ -131,10 +135,18 @@ gl_entry32:
 	loop 1b
 	movl $(gl_lm_pd + GL_PTE_P + GL_PTE_RW), gl_lm_pdpt
 	movl $(gl_lm_pdpt + GL_PTE_P + GL_PTE_RW), gl_lm_pml4
+#  if defined(GL_LA57)
+	movl $(gl_lm_pml4 + GL_PTE_P + GL_PTE_RW), gl_lm_pml5
+	movl %cr4, %eax
+	orl $(X86_CR4_PAE | X86_CR4_LA57), %eax
+	movl %eax, %cr4
+	movl $gl_lm_pml5, %eax
+#  else
 	movl %cr4, %eax
 	orl $X86_CR4_PAE, %eax
 	movl %eax, %cr4
 	movl $gl_lm_pml4, %eax
+#  endif
 	movl %eax, %cr3
 	movl $X86_MSR_EFER, %ecx
 	rdmsr
@@ -188,6 +200,11 @@ gl_pae_pdpt:
 	.section .bss.pt, "aw", @nobits
 	.balign 4096
 	.globl gl_lm_pml4, gl_lm_pdpt, gl_lm_pd
+#  if defined(GL_LA57)
+	.globl gl_lm_pml5
+gl_lm_pml5:
+	.skip 4096
+#  endif
 gl_lm_pml4:
 	.skip 4096
 gl_lm_pdpt:

@@ -105,11 +105,22 @@ static bool exit_shutdown(struct vm *vm, struct svm_vcpu *vcpu)
 	return false;
 }
 
-/* VMMCALL: the hypercall interface of guest_abi.h; unknown numbers raise #UD. */
+/*
+ * VMMCALL: the hypercall interface of guest_abi.h, for the guest's kernel
+ * only: at CPL > 0 (user code, virtual-8086 mode) it raises #UD, as do
+ * unknown numbers. (The intercept comes before any privilege check, APM
+ * Vol.3 VMMCALL, so the policy is ours.)
+ */
 static bool exit_vmmcall(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	uint32_t fn = (uint32_t)vcpu->gpr[X86_GPR_RAX];
 
+	if (vcpu->vmcb->state.cpl != 0) {
+		log_printf(LOG_DEBUG, "vm: VMMCALL at CPL %u -> #UD\n",
+			   (unsigned)vcpu->vmcb->state.cpl);
+		event_ud(vcpu);
+		return false;
+	}
 	switch (fn) {
 	case GUEST_VMMCALL_PING:
 		vcpu->gpr[X86_GPR_RAX] = GUEST_VMMCALL_PONG;
@@ -154,7 +165,7 @@ static bool exit_hidden_insn(struct vm *vm, struct svm_vcpu *vcpu)
  * 2023) checks the WBINVD intercept for INVD (0F 08) and reports it with
  * the WBINVD exit code; insn_len.c accepts INVD's bytes for that code.
  */
-static bool exit_invd(struct vm *vm, struct svm_vcpu *vcpu)
+static bool exit_cache_flush(struct vm *vm, struct svm_vcpu *vcpu)
 {
 	(void)vm;
 	(void)vcpu;
@@ -233,7 +244,7 @@ static const exit_handler_t exit_handlers[EXIT_STAT_SLOTS] = {
 	[VMCB_EXITCODE_VINTR]    = exit_vintr,
 	[VMCB_EXITCODE_IRET]     = exit_iret,
 	[VMCB_EXITCODE_CPUID]    = exit_cpuid,
-	[VMCB_EXITCODE_INVD]     = exit_invd,
+	[VMCB_EXITCODE_INVD]     = exit_cache_flush,
 	[VMCB_EXITCODE_HLT]      = exit_hlt,
 	[VMCB_EXITCODE_INVLPGA]  = exit_hidden_insn,
 	[VMCB_EXITCODE_IOIO]     = exit_ioio,
@@ -246,7 +257,7 @@ static const exit_handler_t exit_handlers[EXIT_STAT_SLOTS] = {
 	[VMCB_EXITCODE_STGI]     = exit_hidden_insn,
 	[VMCB_EXITCODE_CLGI]     = exit_hidden_insn,
 	[VMCB_EXITCODE_SKINIT]   = exit_hidden_insn,
-	[VMCB_EXITCODE_WBINVD]   = exit_invd,
+	[VMCB_EXITCODE_WBINVD]   = exit_cache_flush,
 	[VMCB_EXITCODE_MONITOR]  = exit_hidden_insn,
 	[VMCB_EXITCODE_MWAIT]    = exit_hidden_insn,
 	[EXIT_SLOT_NPF]          = exit_npf,

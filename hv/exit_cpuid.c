@@ -7,6 +7,9 @@
  *    0x40000000.. describe us ("BareMetalSVM");
  *  - SVM is hidden (Fn8000_0001 ECX.SVM = 0, Fn8000_000A all zero): the
  *    guest cannot use VMRUN and friends, they raise #UD;
+ *  - the feature bits of EFER features follow the table in
+ *    msr_policy.c, which WRMSR EFER follows too: a feature the guest
+ *    sees is one whose EFER bit it can set (SVM is one of them);
  *  - one vCPU: APIC ID 0, one logical processor, no topology leaves;
  *  - the local APIC is the monitor's (vmm/dev/lapic.c): APIC, x2APIC
  *    and TSC-deadline are advertised whatever the host has;
@@ -20,6 +23,7 @@
 #include "exit_priv.h"
 #include "guest_abi.h"
 #include "log.h"
+#include "msr_policy.h"
 #include "string.h"
 #include "tsc.h"
 
@@ -62,9 +66,8 @@ static void exit_cpuid_hv_leaf(uint32_t r[4])
 	memcpy(&r[3], sig + 8, 4);
 }
 
-/* Apply the policy to what the host returned for leaf/subleaf. */
-static void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_t subleaf,
-			      uint32_t r[4])
+void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_t subleaf,
+		       uint32_t r[4])
 {
 	(void)subleaf;
 	switch (leaf) {
@@ -93,7 +96,7 @@ static void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_
 			r[2] |= (uint32_t)CPUID_7_ECX_OSPKE;
 		break;
 	case 0x80000001:
-		r[2] &= ~(uint32_t)(CPUID_80000001_ECX_SVM | CPUID_80000001_ECX_CMPLEGACY |
+		r[2] &= ~(uint32_t)(CPUID_80000001_ECX_CMPLEGACY |
 				    CPUID_80000001_ECX_EXTAPIC | CPUID_80000001_ECX_SKINIT |
 				    CPUID_80000001_ECX_TOPOEXT | CPUID_80000001_ECX_MWAITX);
 		/* The local APIC: agree with leaf 1 (APM Vol.3 E.4.2). */
@@ -111,6 +114,7 @@ static void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_
 	default:
 		break;
 	}
+	msr_policy_efer_cpuid(leaf, r);
 }
 
 /*

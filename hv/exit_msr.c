@@ -5,17 +5,15 @@
  * Every MSR access exits (the MSRPM is all ones). Three kinds of MSR:
  *  - emulated: EFER (the guest's own view, SVME hidden), PAT, TSC, the
  *    SYSENTER/SYSCALL MSRs, FS/GS base and KernelGSBase, all held in the
- *    VMCB so that the CPU uses them while the guest runs;
+ *    VMCB so that the CPU uses them while the guest runs; which values
+ *    they accept is msr_policy.c (shared with CPUID for EFER);
  *  - ignored: writes dropped, reads 0 (NB_CFG reads with
  *    InitApicIdCpuIdLo set, as a multi-core AMD BIOS leaves it);
  *  - everything else: #GP, like a CPU that does not implement it.
  */
 #include "exit_priv.h"
 #include "log.h"
-#include "x86_mmu.h"
-
-/* EFER bits a guest may write (APM Vol.2 3.1.7); LMA is read-only. */
-#define EXIT_MSR_EFER_WRITABLE (X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE)
+#include "msr_policy.h"
 
 #define MSR_PATCH_LEVEL         0x0000008bu
 #define MSR_MTRRCAP             0x000000feu
@@ -37,18 +35,6 @@ static bool exit_msr_is_ignored(uint32_t msr)
 		if (exit_msr_ignored[i] == msr)
 			return true;
 	return false;
-}
-
-/* PAT entries must be a valid memory type: 0, 1, 4, 5, 6 or 7 (APM Vol.2 7.8.1). */
-static bool exit_msr_pat_valid(uint64_t v)
-{
-	for (unsigned i = 0; i < 8; i++) {
-		uint8_t t = (uint8_t)(v >> (8 * i));
-
-		if (t > 7 || t == 2 || t == 3)
-			return false;
-	}
-	return true;
 }
 
 /* Return the address of the VMCB field backing msr, or NULL. */
@@ -102,19 +88,16 @@ static bool exit_msr_read(struct svm_vcpu *vcpu, uint32_t msr, uint64_t *val)
 	return false;
 }
 
-/* EFER write (APM Vol.2 3.1.7): reserved bits and SVME give #GP. */
+/*
+ * EFER write: the bits the guest may set follow CPUID (msr_policy.c).
+ * Computed per write from the host's CPUID: EFER writes are rare.
+ */
 static bool exit_msr_write_efer(struct svm_vcpu *vcpu, uint64_t val)
 {
 	struct vmcb_state *s = &vcpu->vmcb->state;
 
-	if (val & ~EXIT_MSR_EFER_WRITABLE)
-		return false;
-	/* Changing LME while paging is on is a #GP (APM Vol.2 14.6.1). */
-	if ((s->cr0 & X86_CR0_PG) && ((val ^ s->efer) & X86_EFER_LME))
-		return false;
-	/* LMA is controlled by the CPU; SVME must stay set for VMRUN (15.5.1). */
-	s->efer = (val & ~X86_EFER_LMA) | (s->efer & X86_EFER_LMA) | X86_EFER_SVME;
-	return true;
+	return msr_policy_efer_write(&s->efer, val, s->cr0,
+				     msr_policy_efer_writable(svm_host_cpuid));
 }
 
 /* WRMSR: EDX:EAX into msr. Returns false when the write must raise #GP. */
@@ -129,25 +112,13 @@ static bool exit_msr_write(struct svm_vcpu *vcpu, uint32_t msr, uint64_t val)
 		return true;
 	case MSR_EFER:
 		return exit_msr_write_efer(vcpu, val);
-	case MSR_PAT:
-		if (!exit_msr_pat_valid(val))
-			return false;
-		v->state.g_pat = val;
-		return true;
-	case MSR_SFMASK:
-		if (val >> 32)
-			return false;
-		break;
-	case MSR_SYSENTER_ESP: case MSR_SYSENTER_EIP: case MSR_LSTAR: case MSR_CSTAR:
-	case MSR_KERNEL_GS_BASE: case MSR_FS_BASE: case MSR_GS_BASE:
-		if (!x86_canonical(val, x86_va_bits(v->state.cr4)))
-			return false;
-		break;
 	default:
 		break;
 	}
 	field = exit_msr_vmcb_field(&v->state, msr);
 	if (field != NULL) {
+		if (!msr_policy_value_ok(msr, val, v->state.cr4))
+			return false;
 		*field = val;
 		return true;
 	}

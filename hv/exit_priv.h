@@ -24,6 +24,8 @@ typedef bool (*exit_handler_t)(struct vm *vm, struct svm_vcpu *vcpu);
 
 /* DR6 bit the single-step trap sets (SDM Vol.3 17.2.3; APM Vol.2 13.1.1, DR6). */
 #define EXIT_DR6_BS     BIT(14)
+/* RFLAGS.RF, resume flag (SDM Vol.3 17.3.1.1; x86_state.h names no RF). */
+#define EXIT_RFLAGS_RF  BIT(16)
 
 /*
  * The cold half of exit_retire(): the guest had RFLAGS.TF set, so the
@@ -33,14 +35,17 @@ __attribute__((cold)) void exit_single_step(struct svm_vcpu *vcpu);
 
 /*
  * Retire the intercepted instruction as the CPU would have: RIP moves to
- * next_rip, the STI / MOV SS interrupt shadow ends, and with RFLAGS.TF
- * set the single-step #DB is raised right after it (SDM Vol.3 17.3.1.4,
- * APM Vol.2 13.1.1: a trap after the instruction; DR6.BS set). Every
- * path that completes an instruction on the guest's behalf goes through
- * here (exit_advance_rip() in exit.c, IOIO in exit_io.c). A handler that
- * injects an exception instead does not retire: no single-step trap then.
+ * next_rip, the STI / MOV SS interrupt shadow ends, RFLAGS.RF is cleared
+ * (the CPU clears it when an instruction completes, SDM Vol.3 17.3.1.1:
+ * left set, it would suppress an instruction breakpoint on next_rip),
+ * and with RFLAGS.TF set the single-step #DB is raised right after it
+ * (SDM Vol.3 17.3.1.4, APM Vol.2 13.1.1: a trap after the instruction;
+ * DR6.BS set). Every path that completes an instruction on the guest's
+ * behalf goes through here (exit_advance_rip() in exit.c, IOIO in
+ * exit_io.c). A handler that injects an exception instead does not
+ * retire: no single-step trap then, and RF stays as the guest had it.
  *
- * On the path of every CPUID/MSR/IOIO exit: two stores and one test.
+ * On the path of every CPUID/MSR/IOIO exit: three stores and one test.
  */
 static inline void exit_retire(struct svm_vcpu *vcpu, uint64_t next_rip)
 {
@@ -48,11 +53,18 @@ static inline void exit_retire(struct svm_vcpu *vcpu, uint64_t next_rip)
 
 	v->state.rip = next_rip;
 	v->ctrl.intr_shadow &= ~VMCB_CTRL_INTR_SHADOW;
+	v->state.rflags &= ~EXIT_RFLAGS_RF;
 	if (__builtin_expect((v->state.rflags & X86_RFLAGS_TF) != 0, 0))
 		exit_single_step(vcpu);
 }
 
 bool exit_cpuid(struct vm *vm, struct svm_vcpu *vcpu);      /* exit_cpuid.c */
+/*
+ * The CPUID policy applied to what the host returned for leaf/subleaf in
+ * r (EAX..EDX), given the guest state s (CR4). Pure: tests/unit runs it.
+ */
+void exit_cpuid_filter(const struct vmcb_state *s, uint32_t leaf, uint32_t subleaf,
+		       uint32_t r[4]);
 bool exit_msr(struct vm *vm, struct svm_vcpu *vcpu);        /* exit_msr.c */
 bool exit_ioio(struct vm *vm, struct svm_vcpu *vcpu);       /* exit_io.c */
 bool exit_npf(struct vm *vm, struct svm_vcpu *vcpu);        /* exit_assist.c */

@@ -63,7 +63,6 @@ struct idt_ptr {
 
 #define IDT_IST_DF   1
 #define IDT_IST_MC   3
-#define IDT_IST_SIZE 0x2000
 
 #define IDT_VEC_DF   8
 #define IDT_VEC_PF   14
@@ -73,7 +72,6 @@ extern const uint64_t idt_stubs[IDT_EXCEPTIONS];   /* idt_entry.S */
 
 static struct idt_gate idt_table[IDT_VECTORS] __attribute__((aligned(16)));
 static struct idt_tss idt_tss __attribute__((aligned(16)));
-static uint8_t idt_ist_stacks[3][IDT_IST_SIZE] __attribute__((aligned(16)));
 static int idt_nesting;
 
 static const char *const idt_names[IDT_EXCEPTIONS] = {
@@ -115,9 +113,10 @@ static void idt_load_tss(void)
 	uint64_t lo;
 
 	memset(&idt_tss, 0, sizeof(idt_tss));
-	idt_tss.ist[IDT_IST_DF - 1] = (uint64_t)(uintptr_t)idt_ist_stacks[0] + IDT_IST_SIZE;
-	idt_tss.ist[IDT_IST_NMI - 1] = (uint64_t)(uintptr_t)idt_ist_stacks[1] + IDT_IST_SIZE;
-	idt_tss.ist[IDT_IST_MC - 1] = (uint64_t)(uintptr_t)idt_ist_stacks[2] + IDT_IST_SIZE;
+	/* The IST stacks and their guard pages are in boot/entry32.S. */
+	idt_tss.ist[IDT_IST_DF - 1] = (uint64_t)(uintptr_t)boot_ist1_top;
+	idt_tss.ist[IDT_IST_NMI - 1] = (uint64_t)(uintptr_t)boot_ist2_top;
+	idt_tss.ist[IDT_IST_MC - 1] = (uint64_t)(uintptr_t)boot_ist3_top;
 	idt_tss.iomap_base = sizeof(idt_tss);       /* no I/O bitmap */
 
 	lo = SHIFTIN(sizeof(idt_tss) - 1, IDT_DESC_LIMIT_LO) |

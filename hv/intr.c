@@ -14,6 +14,7 @@ extern const char intr_stub_timer[], intr_stub_spurious[], intr_stub_nmi[];
 
 static volatile uint64_t intr_events;   /* every interrupt and NMI taken */
 static volatile unsigned intr_nmis;
+static volatile uintptr_t intr_nmi_rsp;  /* where the last NMI handler ran */
 
 void intr_init(void)
 {
@@ -45,6 +46,7 @@ void intr_dispatch(uint64_t vector)
 
 void intr_nmi(void)
 {
+	intr_nmi_rsp = (uintptr_t)__builtin_frame_address(0);
 	__atomic_add_fetch(&intr_nmis, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&intr_events, 1, __ATOMIC_RELAXED);
 }
@@ -57,4 +59,9 @@ uint64_t intr_event_count(void)
 unsigned intr_nmi_take(void)
 {
 	return __atomic_exchange_n(&intr_nmis, 0, __ATOMIC_RELAXED);
+}
+
+uintptr_t intr_nmi_last_stack(void)
+{
+	return intr_nmi_rsp;
 }

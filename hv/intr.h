@@ -49,6 +49,9 @@ uint64_t intr_event_count(void);
 /* Physical NMIs taken since the last call (the handler counts them). */
 unsigned intr_nmi_take(void);
 
+/* A stack address of the last NMI handler run (tests: it runs on IST 2). */
+uintptr_t intr_nmi_last_stack(void);
+
 /* Called by intr_entry.S. */
 void intr_dispatch(uint64_t vector);
 void intr_nmi(void);

@@ -15,6 +15,7 @@
 #include "pmm.h"
 #include "status.h"
 #include "string.h"
+#include "testhooks.h"
 #include "tsc.h"
 #include "uart.h"
 #include "version.h"
@@ -153,42 +154,6 @@ static void main_pmm_init(void)
 		panic("no free memory for the page allocator");
 }
 
-/*
- * fault=ud|pf|gp|de|panic: fault on purpose, to test the exception path
- * (tests/qemu/test_exception.py). #PF writes to 512 GiB, which the boot
- * page tables do not map (PML4 entry 1 is empty): error code 0x2 (write,
- * not present), CR2 = MAIN_FAULT_PF_ADDR.
- */
-#define MAIN_FAULT_PF_ADDR 0x8000000000ULL
-#define MAIN_FAULT_GP_ADDR 0x8000000000000000ULL   /* non-canonical */
-
-static void main_debug_fault(void)
-{
-	const char *f = cmdline_get("fault");
-
-	if (f == NULL)
-		return;
-	kprintf("boot: fault=%s requested\n", f);
-	if (strcmp(f, "ud") == 0) {
-		__asm__ volatile("ud2");
-	} else if (strcmp(f, "pf") == 0) {
-		*(volatile uint64_t *)(uintptr_t)MAIN_FAULT_PF_ADDR = 0x1234;
-	} else if (strcmp(f, "gp") == 0) {
-		(void)*(volatile uint64_t *)(uintptr_t)MAIN_FAULT_GP_ADDR;
-	} else if (strcmp(f, "de") == 0) {
-		uint64_t zero = 0;
-
-		__asm__ volatile("" : "+r"(zero));   /* hide the constant from gcc */
-		__asm__ volatile("div %2" : : "a"(1), "d"(0), "r"(zero));
-	} else if (strcmp(f, "panic") == 0) {
-		panic("fault=panic requested on the command line");
-	} else {
-		hv_err("unknown fault=%s (want ud, pf, gp, de or panic)\n", f);
-		hv_exit(HV_STATUS_BAD_CONFIG);
-	}
-	panic("fault=%s did not fault", f);
-}
-
 void hv_main(uint32_t mb2_magic, uint64_t mb2_info)
 {
 	int status;
@@ -203,11 +168,12 @@ void hv_main(uint32_t mb2_magic, uint64_t mb2_info)
 	main_set_log_level();
 	main_boot_summary();
 	main_pmm_init();
-	main_debug_fault();
 	tsc_init();
 	intr_init();
 
-	if (cmdline_has("boot_only")) {
+	if (testhooks_boot() != 0) {
+		status = HV_STATUS_BAD_CONFIG;
+	} else if (cmdline_has("boot_only")) {
 		/* Foundation tests: stop after the boot summary, no SVM, no guest. */
 		kprintf("boot: boot_only: not starting a guest\n");
 		status = HV_STATUS_OK;

@@ -113,27 +113,3 @@ error:
 		   (unsigned long long)gpa);
 	return -1;
 }
-
-bool npt_lookup(const struct npt *npt, gpa_t gpa, hpa_t *hpa, uint64_t *page_size)
-{
-	const uint64_t *table;
-
-	if (gpa >= NPT_GPA_LIMIT || npt->root == 0)
-		return false;
-	table = npt_table(npt->root);
-	for (int l = NPT_LEVELS - 1; l >= 0; l--) {
-		uint64_t pte = table[npt_index(gpa, l)];
-		uint64_t size = 1ULL << (PAGE_SHIFT + 9 * l);
-
-		if (!(pte & NPT_PTE_P))
-			return false;
-		if (l == 0 || (pte & NPT_PTE_PS)) {
-			*hpa = (pte & NPT_PTE_ADDR_MASK & ~(size - 1)) | (gpa & (size - 1));
-			if (page_size != NULL)
-				*page_size = size;
-			return true;
-		}
-		table = npt_table(npt_pte_addr(pte));
-	}
-	return false;
-}

@@ -55,10 +55,4 @@ int npt_init(struct npt *npt);
  */
 int npt_map(struct npt *npt, gpa_t gpa, hpa_t hpa, uint64_t size, bool write);
 
-/*
- * Translate gpa. Returns true and sets *hpa (and *page_size if non-NULL)
- * if gpa is mapped, false otherwise.
- */
-bool npt_lookup(const struct npt *npt, gpa_t gpa, hpa_t *hpa, uint64_t *page_size);
-
 #endif /* HV_NPT_H */

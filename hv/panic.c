@@ -7,6 +7,7 @@
  * we halt with interrupts off, leaving the message on the serial line.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../boot/boot.h"
@@ -28,21 +29,37 @@ _Noreturn void hv_exit(int status)
 }
 
 /*
+ * True if the 16-byte frame at rbp lies on a host stack: inside the
+ * stacks section (boot/boot.h) and on no guard page, which is unmapped.
+ */
+static bool panic_frame_on_stack(uint64_t rbp)
+{
+	uint64_t lo = (uint64_t)(uintptr_t)__stacks_start;
+	uint64_t hi = (uint64_t)(uintptr_t)__stacks_end;
+
+	if (rbp < lo || rbp + 16 > hi || (rbp & 7) != 0)
+		return false;
+	for (unsigned i = 0; i < BOOT_NGUARDS; i++) {
+		uint64_t g = boot_guards[i];
+
+		if (rbp + 16 > g && rbp < g + BOOT_GUARD_SIZE)
+			return false;
+	}
+	return true;
+}
+
+/*
  * Walk the frame-pointer chain (hv_c_args has -fno-omit-frame-pointer)
- * from rbp, printing return addresses. Every stack (boot stack, IST
- * stacks) is in the image's .bss, so the walk stops at the first frame
- * outside the image: a corrupt chain cannot fault here.
+ * from rbp, printing return addresses. The walk stops at the first frame
+ * that is not on a host stack: a corrupt chain cannot fault here.
  */
 static void panic_backtrace(uint64_t rbp)
 {
-	uint64_t lo = (uint64_t)(uintptr_t)__bss_start;
-	uint64_t hi = (uint64_t)(uintptr_t)__bss_end;
-
 	kprintf("  backtrace:");
 	for (int i = 0; i < PANIC_BACKTRACE_MAX; i++) {
 		const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
 
-		if (rbp < lo || rbp + 16 > hi || (rbp & 7) != 0)
+		if (!panic_frame_on_stack(rbp))
 			break;
 		kprintf(" %lx", (unsigned long)frame[1]);
 		if (frame[0] <= rbp)

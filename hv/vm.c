@@ -13,6 +13,7 @@
 #include "pmm.h"
 #include "status.h"
 #include "string.h"
+#include "testhooks.h"
 
 static struct vm the_vm;
 
@@ -22,49 +23,6 @@ void vm_stop(struct vm *vm, int status)
 		return;
 	vm->stopped = true;
 	vm->status = status;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Test hooks */
-
-/*
- * leakcanary: fill host memory the guest must never see with "HVSECRET"
- * (a static buffer in the image and every page still free), so that a
- * guest scanning its RAM can prove the NPT exposes none of it. The free
- * pages are taken in 2 MiB chunks, filled and given back; the allocator
- * zeroes pages when it hands them out, so nothing later sees the pattern
- * unless it reads memory it does not own.
- */
-#define VM_CANARY        "HVSECRET"
-#define VM_CANARY_CHUNKS 2048                   /* 4 GiB in 2 MiB chunks */
-static uint8_t vm_canary_buf[64 * 1024];
-static hpa_t vm_canary_chunk[VM_CANARY_CHUNKS];
-
-static void vm_canary_fill(uint8_t *p, uint64_t len)
-{
-	for (uint64_t i = 0; i + 8 <= len; i += 8)
-		memcpy(p + i, VM_CANARY, 8);
-}
-
-static void vm_plant_canary(void)
-{
-	unsigned n = 0;
-	uint64_t bytes = sizeof(vm_canary_buf);
-	hpa_t pa;
-
-	vm_canary_fill(vm_canary_buf, sizeof(vm_canary_buf));
-	while (n < VM_CANARY_CHUNKS) {
-		pa = pmm_alloc_pages(NPT_LARGE_SIZE / PAGE_SIZE, 1);
-		if (pa == 0)
-			break;
-		vm_canary_fill(hpa_to_hva(pa), NPT_LARGE_SIZE);
-		vm_canary_chunk[n++] = pa;
-		bytes += NPT_LARGE_SIZE;
-	}
-	for (unsigned i = 0; i < n; i++)
-		pmm_free_pages(vm_canary_chunk[i], NPT_LARGE_SIZE / PAGE_SIZE);
-	log_printf(LOG_INFO, "vm: leakcanary: \"%s\" planted in %llu KiB of host memory\n",
-		   VM_CANARY, (unsigned long long)(bytes >> 10));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -117,34 +75,6 @@ static void vm_vcpu_boot(struct svm_vcpu *vcpu, const struct boot_state *bs)
 	memcpy(vcpu->gpr, bs->gpr, sizeof(vcpu->gpr));
 }
 
-/*
- * hvtest=WORD: break the VM on purpose, to test the hypervisor's error
- * paths from QEMU (tests/guests/guest_test.py, scenario hvtest). Never
- * for normal use.
- *  - intercept_rdtsc: RDTSC exits too, and nothing handles it: the
- *    "unhandled exit" path (VMCB dump, HV_STATUS_GUEST_ERROR).
- *  - bad_vmcb: EFER.SVME cleared in the guest VMCB, which VMRUN's
- *    consistency checks refuse (APM Vol.2 15.5.1): VMEXIT_INVALID.
- * Returns 0, or -1 after printing why for an unknown word.
- */
-static int vm_hvtest(struct vm *vm)
-{
-	const char *t = cmdline_get("hvtest");
-	struct vmcb *v = vm->vcpu.vmcb;
-
-	if (t == NULL)
-		return 0;
-	if (strcmp(t, "intercept_rdtsc") == 0) {
-		v->ctrl.intercept_misc1 |= VMCB_CTRL_INTERCEPT_RDTSC;
-	} else if (strcmp(t, "bad_vmcb") == 0) {
-		v->state.efer &= ~X86_EFER_SVME;
-	} else {
-		log_printf(LOG_ERR, "vm: hvtest=%s unknown (intercept_rdtsc, bad_vmcb)\n", t);
-		return -1;
-	}
-	log_printf(LOG_WARN, "vm: hvtest=%s: the VM is broken on purpose\n", t);
-	return 0;
-}
 
 int vm_main(void)
 {
@@ -172,10 +102,8 @@ int vm_main(void)
 	if (svm_vcpu_init(&vm->vcpu, vm->npt.root) != 0)
 		return HV_STATUS_BAD_CONFIG;
 	vm_vcpu_boot(&vm->vcpu, &bs);
-	if (vm_hvtest(vm) != 0)
+	if (testhooks_vm(vm) != 0)
 		return HV_STATUS_BAD_CONFIG;
-	if (cmdline_has("leakcanary"))
-		vm_plant_canary();
 
 	log_printf(LOG_INFO, "vm: starting guest \"%s\"%s\n", vm->guest_name,
 		   vm->watchdog_ns ? " (watchdog on)" : "");

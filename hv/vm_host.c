@@ -115,7 +115,8 @@ int vm_host_init(struct vm *vm)
 	if (vmm_init(&vm->vmm, &cfg, &vm_host_ops, vm) != 0)
 		return -1;
 	log_printf(LOG_INFO, "vm: machine: 8259 pair, 8254, RTC (%llu s since 1970), COM1 16550A, "
-		   "IOAPIC, LAPIC, pc-testdev, fw_cfg, debug-exit\n",
+		   "IOAPIC, LAPIC, ACPI PM, reset (0xcf9, 0x92, 8042), pc-testdev, fw_cfg, "
+		   "debug-exit\n",
 		   (unsigned long long)cfg.unix_time);
 	return 0;
 }

@@ -9,6 +9,10 @@
  * _Static_assert below each structure. Every field is naturally aligned
  * at its APM offset, so no packing attribute is needed (the asserts would
  * catch any padding).
+ *
+ * The functions declared at the end live in one file per job:
+ * vmcb_clean.c (clean bits), vmcb_exitname.c (exit-code names),
+ * vmcb_dump.c (the dump printed on guest errors).
  */
 #ifndef HV_VMCB_H
 #define HV_VMCB_H
@@ -402,7 +406,7 @@ _Static_assert(offsetof(struct vmcb, state) == 0x400, "APM Vol.2 App. B");
 /* ---------------------------------------------------------------------- */
 /* VMCB clean bits (APM Vol.2 15.15) */
 
-/* Words the covered VMCB fields pack into (the list is in vmcb.c). */
+/* Words the covered VMCB fields pack into (the list is in vmcb_clean.c). */
 #define VMCB_CLEAN_NWORDS       44
 
 /*

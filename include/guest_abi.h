@@ -52,7 +52,10 @@ _Static_assert(sizeof(struct guest_bootinfo) == 264, "guest_bootinfo layout");
  */
 #define GUEST_CPUID_HV_TIMING 0x40000010u
 
-/* VMMCALL: function number in EAX, at CPL 0. Unknown numbers raise #UD. */
+/*
+ * VMMCALL: function number in EAX, at CPL 0 only. Unknown numbers, and
+ * any VMMCALL at CPL > 0 (user mode, virtual-8086 mode), raise #UD.
+ */
 #define GUEST_VMMCALL_PING   0x0u          /* returns GUEST_VMMCALL_PONG in EAX */
 #define GUEST_VMMCALL_PONG   0x504f4e47u   /* "PONG" */
 /*

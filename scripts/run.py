@@ -46,8 +46,9 @@ examples:
   ./run                                   boot the built-in demo guest, exit 0
   ./run --hv-args "loglevel=debug"        more logging
   ./run --mem 256 --timeout 60            256 MiB of guest RAM
-  ./run --guest /boot/vmlinuz-6.1.0-57-cloud-amd64 --initrd initrd.cpio \
-        --append "console=ttyS0"          a Linux kernel, as with qemu -kernel
+  ./run --guest /boot/vmlinuz-6.1.0-57-cloud-amd64 \\
+        --initrd initrd.cpio --append "console=ttyS0"
+                                          a Linux kernel, as with qemu -kernel
   ./run --guest mbkernel.elf --initrd "mod1 args,mod2" --append "args"
                                           a multiboot kernel and its modules
   ./run --module build/guestlib/demo.bin "guest"   add a multiboot2 module

@@ -1,16 +1,24 @@
 /*
- * mode_checks.c - guests mode_real, mode_pm32, mode_pae and mode_long: the
- * same checks of the hypervisor's CPU policy, built once per CPU mode
- * (GL_MODE_*), reported as TAP. What they expect (issue 4, SPEC section 2):
+ * mode_checks.c - guests mode_real, mode_pm32, mode_pae, mode_long and
+ * mode_la57: the same checks of the hypervisor's CPU policy, built once
+ * per CPU mode (GL_MODE_*, GL_LA57), reported as TAP. What they expect
+ * (issue 4, SPEC section 2):
  *
  *  - the CPU is in the mode the guest was built for (CR0/CR4/EFER readback)
  *  - CPUID: hypervisor-present bit (Fn0000_0001 ECX[31]), leaf 0x40000000
  *    with signature "BareMetalSVM", SVM hidden (Fn8000_0001 ECX[2] clear)
- *  - RDTSC and RDMSR TSC readable and increasing
+ *  - RDMSR TSC readable and increasing; WRMSR TSC moves both RDMSR TSC
+ *    and RDTSC (TSC_OFFSET)
+ *  - the MSRs the hypervisor ignores read 0 and drop writes
  *  - an unknown MSR read and write each raise #GP
  *  - NB_CFG reads with InitApicIdCpuIdLo (bit 54) set
- *  - EFER: SVME never visible; a write setting SVME or a reserved bit gets
- *    #GP; a write setting NXE reads back with NXE
+ *  - EFER: SVME never visible; a write setting reserved bit 63 gets #GP;
+ *    for each EFER feature (SCE, NXE, SVME, LMSLE, FFXSR, TCE, MCOMMIT,
+ *    INTWB, UAIE, AIBRSE): a write setting its bit reads back if CPUID
+ *    announces the feature, and raises #GP if CPUID hides it
+ *  - the MSRs holding addresses (SYSENTER_ESP/EIP, LSTAR, CSTAR, FS/GS
+ *    base, KERNEL_GS_BASE) take a 57-bit canonical address with 5-level
+ *    paging (mode_la57) and refuse it with 4-level paging
  *  - a VMCB-backed MSR (SYSENTER_CS / STAR / LSTAR / PAT) reads back what
  *    was written
  *  - VMMCALL ping returns "PONG"; VMMCALL with an unknown function gets #UD
@@ -21,11 +29,16 @@
  *    instruction the hypervisor retires itself (CPUID, OUT, RDMSR, INVD,
  *    VMMCALL) and after one the CPU runs (NOP, #DB reflected by the
  *    hypervisor), with DR6.BS set; none after a RDMSR that faults (#GP)
- *  - INVD executes and the guest goes on (the hypervisor turns it into
- *    WBINVD); MONITOR and MWAIT raise #UD
+ *  - RFLAGS.RF: after an IRET with RF=1 into CPUID, an execution
+ *    breakpoint (DR0) on the next instruction fires (the hypervisor
+ *    clears RF when it retires CPUID)
+ *  - INVD is intercepted once per execution (counted by guest_test.py);
+ *    MONITOR and MWAIT raise #UD
  *  - long mode: clearing EFER.LME with paging on is a #GP; EFER.NXE reaches
  *    the CPU (a fetch from an XD page is a #PF with I/D set; with NXE
- *    clear the XD bit is reserved)
+ *    clear the XD bit is reserved); VMMCALL at CPL 3 raises #UD
+ *
+ * The MSR checks are in mode_msr.c, the CPL 3 one in mode_cpl3.c.
  *
  * On a machine without the hypervisor the CPUID/VMMCALL/NB_CFG checks fail,
  * which is how the checks were seen to be able to fail.
@@ -34,13 +47,9 @@
 #include "gl_cpu.h"
 #include "gl_printf.h"
 #include "gl_trap.h"
+#include "mode_checks.h"
 #include "tap.h"
 
-/* An MSR in the third MSRPM range (its last one) that no list knows, and
- * one outside every MSRPM range (those always exit: APM Vol.2 15.11). */
-#define MC_MSR_UNKNOWN_AMD  0xc0011fffu
-#define MC_MSR_UNKNOWN_FAR  0x12345678u
-#define MC_EFER_RSVD_BIT    BIT(63)
 #define MC_VMMCALL_BOGUS    0x7fff1234u
 
 /* ------------------------------------------------------------------------ */
@@ -54,27 +63,30 @@ static void mc_check_mode(void)
 
 	tap_diag("mode %s: cr0=0x%lx cr3=0x%lx cr4=0x%lx efer=0x%llx", GL_MODE_NAME,
 	    cr0, gl_read_cr3(), cr4, (unsigned long long)efer);
+	/* A precondition of every other check, so one check: EFER comes
+	 * through the hypervisor's RDMSR, CR0/CR4 from the CPU. */
 #if defined(GL_MODE_REAL)
-	tap_eq(cr0 & (X86_CR0_PE | X86_CR0_PG), 0, "real mode: CR0.PE=0 CR0.PG=0");
-	tap_eq(efer & X86_EFER_LMA, 0, "real mode: EFER.LMA=0");
+	tap_ok(!(cr0 & (X86_CR0_PE | X86_CR0_PG)) && !(efer & X86_EFER_LMA),
+	    "real mode: CR0.PE=PG=0, EFER.LMA=0");
 #elif defined(GL_MODE_PM32)
-	tap_eq(cr0 & (X86_CR0_PE | X86_CR0_PG), X86_CR0_PE,
-	    "pm32: CR0.PE=1 CR0.PG=0");
-	tap_eq(efer & (X86_EFER_LME | X86_EFER_LMA), 0, "pm32: EFER.LME=LMA=0");
+	tap_ok((cr0 & (X86_CR0_PE | X86_CR0_PG)) == X86_CR0_PE &&
+	    !(efer & (X86_EFER_LME | X86_EFER_LMA)), "pm32: CR0.PE=1 PG=0, EFER.LME=LMA=0");
 #elif defined(GL_MODE_PAE)
-	tap_eq(cr0 & (X86_CR0_PE | X86_CR0_PG), X86_CR0_PE | X86_CR0_PG,
-	    "pae: CR0.PE=1 CR0.PG=1");
-	tap_eq(cr4 & X86_CR4_PAE, X86_CR4_PAE, "pae: CR4.PAE=1");
-	tap_eq(efer & (X86_EFER_LME | X86_EFER_LMA), 0, "pae: EFER.LME=LMA=0");
+	tap_ok((cr0 & (X86_CR0_PE | X86_CR0_PG)) == (X86_CR0_PE | X86_CR0_PG) &&
+	    (cr4 & X86_CR4_PAE) && !(efer & (X86_EFER_LME | X86_EFER_LMA)),
+	    "pae: CR0.PE=PG=1, CR4.PAE=1, EFER.LME=LMA=0");
 	tap_ok((gl_read_cr3() & 0xfff) != 0,
 	    "pae: runs with a CR3 that is not page aligned (0x%lx)", gl_read_cr3());
+#elif defined(GL_MODE_LONG) && defined(GL_LA57)
+	tap_ok((cr0 & (X86_CR0_PE | X86_CR0_PG)) == (X86_CR0_PE | X86_CR0_PG) &&
+	    (cr4 & (X86_CR4_PAE | X86_CR4_LA57)) == (X86_CR4_PAE | X86_CR4_LA57) &&
+	    (efer & (X86_EFER_LME | X86_EFER_LMA)) == (X86_EFER_LME | X86_EFER_LMA),
+	    "la57: CR0.PE=PG=1, CR4.PAE=LA57=1 (5-level paging), EFER.LME=LMA=1");
 #elif defined(GL_MODE_LONG)
-	tap_eq(cr0 & (X86_CR0_PE | X86_CR0_PG), X86_CR0_PE | X86_CR0_PG,
-	    "long: CR0.PE=1 CR0.PG=1");
-	tap_eq(cr4 & X86_CR4_PAE, X86_CR4_PAE, "long: CR4.PAE=1");
-	tap_eq(efer & (X86_EFER_LME | X86_EFER_LMA), X86_EFER_LME | X86_EFER_LMA,
-	    "long: EFER.LME=LMA=1");
-	tap_eq(sizeof(void *), 8, "long: running 64-bit code");
+	tap_ok((cr0 & (X86_CR0_PE | X86_CR0_PG)) == (X86_CR0_PE | X86_CR0_PG) &&
+	    (cr4 & (X86_CR4_PAE | X86_CR4_LA57)) == X86_CR4_PAE &&
+	    (efer & (X86_EFER_LME | X86_EFER_LMA)) == (X86_EFER_LME | X86_EFER_LMA),
+	    "long: CR0.PE=PG=1, CR4.PAE=1 LA57=0, EFER.LME=LMA=1");
 #endif
 }
 
@@ -145,107 +157,6 @@ static void mc_check_cpuid_cross_page(void)
 	tap_ok(memcmp(sig, GUEST_CPUID_HV_SIG, 12) == 0,
 	    "cpuid across a page boundary: returns after it, signature \"%s\"",
 	    sig);
-}
-
-/* ------------------------------------------------------------------------ */
-/* TSC and MSRs                                                             */
-
-static void mc_check_tsc(void)
-{
-	uint64_t t1 = gl_rdtsc();
-	uint64_t t2 = gl_rdtsc();
-	uint64_t m1 = 0, m2 = 0;
-	struct gl_fault f = { 0, 0, 0, 0 };
-	bool bad1, bad2;
-
-	tap_ok(t2 > t1, "rdtsc increases (0x%llx -> 0x%llx)",
-	    (unsigned long long)t1, (unsigned long long)t2);
-	bad1 = gl_rdmsr_try(X86_MSR_TSC, &m1, &f);
-	bad2 = gl_rdmsr_try(X86_MSR_TSC, &m2, &f);
-	tap_ok(!bad1 && !bad2 && m2 > m1 && m1 != 0,
-	    "rdmsr TSC readable and increasing (0x%llx -> 0x%llx)",
-	    (unsigned long long)m1, (unsigned long long)m2);
-}
-
-/* Expect a #GP from the MSR access just tried. */
-static void mc_expect_gp(bool faulted, const struct gl_fault *f,
-    const char *what, uint32_t msr)
-{
-	tap_ok(faulted && f->vector == X86_VEC_GP,
-	    "%s MSR 0x%x raises #GP (%s, vector %u)", what, msr,
-	    faulted ? "faulted" : "no fault", faulted ? f->vector : 0);
-}
-
-static void mc_check_msrs(void)
-{
-	struct gl_fault f;
-	uint64_t v;
-	bool bad;
-
-	mc_expect_gp(gl_rdmsr_try(MC_MSR_UNKNOWN_AMD, &v, &f), &f, "rdmsr unknown",
-	    MC_MSR_UNKNOWN_AMD);
-	mc_expect_gp(gl_wrmsr_try(MC_MSR_UNKNOWN_AMD, 0x1234, &f), &f,
-	    "wrmsr unknown", MC_MSR_UNKNOWN_AMD);
-	mc_expect_gp(gl_rdmsr_try(MC_MSR_UNKNOWN_FAR, &v, &f), &f,
-	    "rdmsr out-of-range", MC_MSR_UNKNOWN_FAR);
-	mc_expect_gp(gl_wrmsr_try(MC_MSR_UNKNOWN_FAR, 0, &f), &f,
-	    "wrmsr out-of-range", MC_MSR_UNKNOWN_FAR);
-
-	bad = gl_rdmsr_try(X86_MSR_NB_CFG, &v, &f);
-	tap_ok(!bad && (v & X86_NB_CFG_INITAPICIDCPUIDLO),
-	    "rdmsr NB_CFG has InitApicIdCpuIdLo (bit 54) set (%s, 0x%llx)",
-	    bad ? gl_trap_name(f.vector) : "read", (unsigned long long)v);
-}
-
-/* A write to an MSR the hypervisor keeps in the VMCB reads back. */
-static void mc_check_msr_rw(uint32_t msr, const char *name, uint64_t val)
-{
-	struct gl_fault f;
-	uint64_t old = 0, got = 0;
-	bool bad;
-
-	bad = gl_rdmsr_try(msr, &old, &f) || gl_wrmsr_try(msr, val, &f) ||
-	    gl_rdmsr_try(msr, &got, &f);
-	if (bad) {
-		tap_ok(false, "%s (0x%x) write reads back (%s)", name, msr,
-		    gl_trap_name(f.vector));
-		return;
-	}
-	tap_eq(got, val, "%s (0x%x) write reads back", name, msr);
-	gl_wrmsr_try(msr, old, &f);
-}
-
-static void mc_check_efer(void)
-{
-	struct gl_fault f;
-	uint64_t efer = gl_rdmsr(X86_MSR_EFER), v = 0;
-	struct gl_cpuid e1 = gl_cpuid(0x80000001u, 0);
-	bool bad;
-
-	tap_eq(efer & X86_EFER_SVME, 0, "EFER.SVME not visible (efer=0x%llx)",
-	    (unsigned long long)efer);
-
-	bad = gl_wrmsr_try(X86_MSR_EFER, efer | X86_EFER_SVME, &f);
-	tap_ok(bad && f.vector == X86_VEC_GP, "wrmsr EFER with SVME raises #GP");
-	if (!bad)
-		gl_wrmsr(X86_MSR_EFER, efer);
-	bad = gl_wrmsr_try(X86_MSR_EFER, efer | MC_EFER_RSVD_BIT, &f);
-	tap_ok(bad && f.vector == X86_VEC_GP,
-	    "wrmsr EFER with reserved bit 63 raises #GP");
-	if (!bad)
-		gl_wrmsr(X86_MSR_EFER, efer);
-	tap_eq(gl_rdmsr(X86_MSR_EFER), efer, "EFER unchanged after refused writes");
-
-	if (!(e1.edx & X86_CPUID81_EDX_NX)) {
-		tap_skip("no NX in CPUID", "EFER.NXE write reads back");
-		return;
-	}
-	bad = gl_wrmsr_try(X86_MSR_EFER, efer | X86_EFER_NXE, &f) ||
-	    gl_rdmsr_try(X86_MSR_EFER, &v, &f);
-	tap_ok(!bad && (v & X86_EFER_NXE) && !(v & X86_EFER_SVME),
-	    "EFER.NXE write reads back (0x%llx)", (unsigned long long)v);
-	if (!bad)
-		gl_wrmsr(X86_MSR_EFER, efer);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -414,28 +325,116 @@ static void mc_check_single_step(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* RFLAGS.RF                                                                */
+
+/*
+ * RF suppresses instruction breakpoints for one instruction and the CPU
+ * clears it when that instruction completes (SDM Vol.3 17.3.1.1; APM
+ * Vol.2 13.1.1.7). An IRET with RF=1 in the popped flags returns to
+ * CPUID, which the hypervisor completes; the instruction after it
+ * (mc_rf_after) has an execution breakpoint in DR0. The hypervisor must
+ * clear RF when it retires CPUID, or the CPU resumes at mc_rf_after with
+ * RF still set and skips the breakpoint. The #DB is a fault: it reports
+ * mc_rf_after itself, DR6.B0 set.
+ *
+ * Real mode runs a copy of the probe at 0000:MC_RF_STUB instead, with CS
+ * base 0: QEMU 7.2 TCG does not deliver an instruction breakpoint in
+ * code whose CS base is not 0 (our CS is 0x1000; tried, QEMU itself
+ * crashed with SIGSEGV). The copy is CPUID, NOP (the breakpoint), and an
+ * o32 RETF back to mc_rf_fn for when the breakpoint does not fire.
+ */
+extern const char mc_rf_cpuid[], mc_rf_after[];
+#define MC_RF_STUB 0x8000u              /* free low RAM below the image */
+
+static __attribute__((noinline, noclone)) void mc_rf_fn(void *arg)
+{
+	(void)arg;
+	__asm__ volatile(
+#if defined(GL_MODE_LONG)
+	    "mov %%rsp, %%rdx\n\t"
+	    "mov %%ss, %%ecx\n\t"
+	    "push %%rcx\n\t"                          /* SS */
+	    "push %%rdx\n\t"                          /* RSP */
+	    "pushfq\n\t"
+	    "orl $0x10000, (%%rsp)\n\t"               /* RFLAGS with RF */
+	    "mov %%cs, %%ecx\n\t"
+	    "push %%rcx\n\t"                          /* CS */
+	    "lea mc_rf_cpuid(%%rip), %%rcx\n\t"
+	    "push %%rcx\n\t"                          /* RIP */
+	    "xor %%ecx, %%ecx\n\t"
+	    "iretq\n"
+#elif defined(GL_MODE_REAL)
+	    "xorl %%ecx, %%ecx\n\t"
+	    "movw %%cs, %%cx\n\t"
+	    "pushl %%ecx\n\t"                         /* RETF of the copy: CS */
+	    "pushl $1f\n\t"                           /*                   IP */
+	    "pushfl\n\t"
+	    "orl $0x10000, (%%esp)\n\t"               /* EFLAGS with RF */
+	    "pushl $0\n\t"                            /* CS 0 */
+	    "pushl %1\n\t"                            /* IP: the copy at MC_RF_STUB */
+	    "xorl %%ecx, %%ecx\n\t"
+	    "iretl\n"                                 /* o32 IRET loads RF in real mode too */
+	    "1:\n\t"
+#else
+	    "pushfl\n\t"
+	    "orl $0x10000, (%%esp)\n\t"               /* EFLAGS with RF */
+	    "xorl %%ecx, %%ecx\n\t"
+	    "movw %%cs, %%cx\n\t"
+	    "pushl %%ecx\n\t"                         /* CS */
+	    "pushl $mc_rf_cpuid\n\t"                  /* EIP */
+	    "xorl %%ecx, %%ecx\n\t"
+	    "iretl\n"
+#endif
+	    ".globl mc_rf_cpuid, mc_rf_after\n"
+	    "mc_rf_cpuid:\n\t"
+	    "cpuid\n"
+	    "mc_rf_after:\n\t"
+	    "nop\n\t"
+	    : : "a"(0), "i"(MC_RF_STUB) : "ebx", "ecx", "edx", "memory", "cc");
+}
+
+static void mc_check_rf(void)
+{
+	struct gl_fault f = { 0, 0, 0, 0 };
+#if defined(GL_MODE_REAL)
+	uint64_t after = MC_RF_STUB + 2;                /* CS base 0: linear = IP */
+
+	gl_phys_write16(MC_RF_STUB, 0xa20f);            /* cpuid */
+	gl_phys_write16(MC_RF_STUB + 2, 0x6690);        /* nop; o32 ... */
+	gl_phys_write16(MC_RF_STUB + 4, 0x90cb);        /* ... retf; (nop) */
+#else
+	uint64_t after = (uintptr_t)mc_rf_after;
+#endif
+	bool trapped;
+
+	gl_write_dr6(X86_DR6_INIT);
+	gl_write_dr0((unsigned long)after);
+	gl_write_dr7(X86_DR7_INIT | X86_DR7_L0);
+	trapped = gl_try(mc_rf_fn, 0, &f) != 0;
+	gl_write_dr7(X86_DR7_INIT);
+	tap_ok(trapped && f.vector == X86_VEC_DB && f.ip == after && (f.dr6 & X86_DR6_B0),
+	    "IRET with RF=1 into CPUID: the breakpoint on the next instruction fires "
+	    "(wanted #DB at 0x%llx with DR6.B0, got %s at 0x%llx, dr6 0x%llx)",
+	    (unsigned long long)after, trapped ? gl_trap_name(f.vector) : "nothing",
+	    (unsigned long long)f.ip, (unsigned long long)f.dr6);
+}
+
+/* ------------------------------------------------------------------------ */
 /* INVD, MONITOR, MWAIT                                                     */
 
 #define MC_INVD_LOOPS 3
 
 /*
- * INVD must run and the guest go on with its memory intact: a value
- * written just before it (and so possibly only in a cache) is still
- * there after. The count goes to a diag line that guest_test.py checks
- * against the hypervisor's INVD exit count (plus the single-step probe).
+ * INVD: the hypervisor retires it (as WBINVD). That the guest goes on
+ * right after it is the single-step probe's check; the count goes to a
+ * diag line that guest_test.py compares with the hypervisor's INVD exit
+ * count. (Whether memory written before it survives is no check of ours:
+ * QEMU TCG has no caches to drop.)
  */
 static void mc_check_invd(void)
 {
-	static volatile uint32_t cell;
-	unsigned ok = 0;
-
-	for (unsigned i = 0; i < MC_INVD_LOOPS; i++) {
-		cell = 0x1234abcdu + i;
+	for (unsigned i = 0; i < MC_INVD_LOOPS; i++)
 		__asm__ volatile("invd" : : : "memory");
-		ok += cell == 0x1234abcdu + i;
-	}
-	tap_eq(ok, MC_INVD_LOOPS, "invd executes, the guest goes on, memory written "
-	    "before it survives");
 	tap_diag("invd executed %u times", MC_INVD_LOOPS + 1);  /* + the single-step probe */
 }
 
@@ -468,7 +467,6 @@ static void mc_check_monitor_mwait(void)
 /* Long mode: EFER.LME and EFER.NXE                                         */
 
 #if defined(GL_MODE_LONG)
-extern uint64_t gl_lm_pd[512];          /* gl_entry.S: 2 MiB pages, 0 .. 1 GiB */
 
 #define MC_XD_VA        (64ull << 20)   /* one 2 MiB page of RAM nobody uses */
 #define MC_PTE_XD       BIT(63)
@@ -593,8 +591,12 @@ void guest_main(void)
 	mc_check_cpuid();
 	mc_check_cpuid_cross_page();
 	mc_check_tsc();
+	mc_check_tsc_write();
 	mc_check_msrs();
+	mc_check_ignored_msrs();
 	mc_check_efer();
+	mc_check_efer_features();
+	mc_check_canonical();
 #if defined(GL_MODE_LONG)
 	mc_check_msr_rw(X86_MSR_LSTAR, "LSTAR", 0xffff800012345000ull);
 	mc_check_msr_rw(X86_MSR_STAR, "STAR", 0x0023001000000000ull);
@@ -610,11 +612,13 @@ void guest_main(void)
 	mc_check_vmmcall();
 	mc_check_svm_insns();
 	mc_check_single_step();
+	mc_check_rf();
 	mc_check_invd();
 	mc_check_monitor_mwait();
 #if defined(GL_MODE_LONG)
 	mc_check_efer_long();
 	mc_check_cpuid_remap();
+	mc_check_vmmcall_cpl3();
 #endif
 	tap_done();
 }

@@ -20,6 +20,7 @@ are entries in the archive, created by the kernel when it unpacks it.
     poweroff (default)  poweroff -f
     reboot              reboot -f
     shell               an interactive shell on the console (setsid cttyhack sh)
+                        with the prompt PROMPT ("svmhv-shell# ")
 
 build(busybox, out_path, init=INIT) takes another /init script too
 (bench/linux_boot.py uses a shorter one).
@@ -51,12 +52,14 @@ case "$end" in
 reboot) reboot -f ;;
 shell)
 	echo "SVMHV-SHELL: ready"
+	export PS1='@PROMPT@'
 	exec setsid cttyhack sh ;;
 *) poweroff -f ;;
 esac
 echo "SVMHV-END: still running"
 sleep 1000
 '''
+PROMPT = 'svmhv-shell# '
 
 
 def entry(name, mode, data=b'', rdev=(0, 0), ino=[0]):
@@ -85,7 +88,7 @@ def build(busybox, out_path, init=INIT):
         entry('dev/null', stat.S_IFCHR | 0o666, rdev=(1, 3)),
         entry('bin/busybox', stat.S_IFREG | 0o755, bb),
         entry('bin/sh', stat.S_IFLNK | 0o777, b'busybox'),
-        entry('init', stat.S_IFREG | 0o755, init.encode()),
+        entry('init', stat.S_IFREG | 0o755, init.replace('@PROMPT@', PROMPT).encode()),
         entry('TRAILER!!!', 0),
     ]
     data = b''.join(parts)

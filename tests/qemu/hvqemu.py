@@ -70,8 +70,9 @@ API (keep it small):
 
     Tap: a tiny TAP producer for meson's protocol: 'tap'.
         t = Tap(); t.ok(cond, name, diag=''); t.is_(got, want, name)
-        t.skip(name, reason)  # 'ok N - name # SKIP reason': meson counts a skip
+        t.skip(name, reason)   # 'ok N - name # SKIP reason': a skip, not a pass
         t.diag(text); t.bail(reason); sys.exit(t.done())  # plan, returns 0/1
+        A '#' in a name is written as '\#' (TAP: it would start a directive).
 
 Plain QEMU (a guestlib guest on QEMU's own devices, no hypervisor):
 
@@ -667,6 +668,7 @@ class Tap:
         self.out = out or sys.stdout
         self.n = 0
         self.failed = 0
+        self.skipped = 0
         self.out.write('TAP version 13\n')
 
     def _line(self, s):
@@ -688,8 +690,10 @@ class Tap:
         return bool(cond)
 
     def skip(self, name, reason):
-        """A check that cannot run here: 'ok N - name # SKIP reason'."""
+        """A check that did not run: TAP 'ok N - name # SKIP reason', which
+        meson counts as skipped, not passed."""
         self.n += 1
+        self.skipped += 1
         name = str(name).replace('#', '\\#').replace('\n', ' ')
         self._line('ok %d - %s # SKIP %s' % (self.n, name, str(reason).replace('\n', ' ')))
 

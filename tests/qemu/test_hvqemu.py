@@ -170,6 +170,15 @@ def main():
     t.is_(out.getvalue(), want, 'Tap output format')
     t.is_(rc, 1, 'Tap.done() is 1 after a failure')
     t.is_(hvqemu.Tap(io.StringIO()).done(), 1, 'Tap.done() is 1 when nothing was checked')
+    # A skip is a TAP skip (meson counts it as skipped), not an escaped pass.
+    out = io.StringIO()
+    tt = hvqemu.Tap(out)
+    tt.skip('c #1', 'no NX')
+    tt.ok(True, 'd')
+    rc = tt.done()
+    t.is_(out.getvalue(), 'TAP version 13\nok 1 - c \\#1 # SKIP no NX\nok 2 - d\n1..2\n',
+          'Tap.skip() writes a SKIP directive')
+    t.is_((rc, tt.skipped), (0, 1), 'Tap.done() is 0 with a skip and no failure; skip counted')
 
     # make_iso: files and grub.cfg inside the ISO.
     with tempfile.TemporaryDirectory(prefix='test_hvqemu-') as tmp:

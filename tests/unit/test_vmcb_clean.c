@@ -1,6 +1,6 @@
 /*
  * test_vmcb_clean.c - host tests for the VMCB clean-bit computation in
- * hv/vmcb.c (vmcb_clean_bits, vmcb_clean_snapshot, vmcb_clean_invalidate).
+ * hv/vmcb_clean.c (vmcb_clean_bits, vmcb_clean_snapshot, vmcb_clean_invalidate).
  *
  * The expected groups come from APM Vol.2 15.15.3 ("VMCB Clean Field")
  * and the offsets from Appendix B, written out here as numbers rather
@@ -10,23 +10,12 @@
  * a covered field must clear exactly that field's bit, any other byte
  * (exit fields, TLB_CONTROL, RIP, RAX, reserved bytes...) must clear none.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../../hv/vmcb.h"
 #include "utap.h"
-
-/* vmcb.c's dump code prints with kprintf; the tests never call it. */
-void kprintf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-}
 
 /* Bits of the clean field (APM Vol.2 Figure 15-4); 31:13 are reserved. */
 enum {
