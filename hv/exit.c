@@ -311,23 +311,37 @@ void exit_handle(struct vm *vm)
 		exit_advance_rip(vm, vcpu);
 }
 
-void exit_stats_print(const struct vm *vm)
+/* Print "LABEL NAME=v ..." for the non-zero slots of v, then the extra words in tail. */
+static void exit_line_print(const char *label, const uint64_t *v, const char *tail)
 {
-	char line[512];
+	char line[768];
 	size_t len = 0;
 
-	len += (size_t)fmt_snprintf(line, sizeof(line), "exit stats:");
+	len += (size_t)fmt_snprintf(line, sizeof(line), "%s", label);
 	for (unsigned s = 0; s < EXIT_STAT_SLOTS; s++) {
 		int n;
 
-		if (vm->exit_stats[s] == 0)
+		if (v[s] == 0)
 			continue;
 		n = fmt_snprintf(line + len, sizeof(line) - len, " %s=%llu",
-				 vmcb_exitcode_str(exit_slot_code(s)),
-				 (unsigned long long)vm->exit_stats[s]);
+				 vmcb_exitcode_str(exit_slot_code(s)), (unsigned long long)v[s]);
 		if (n < 0 || (size_t)n >= sizeof(line) - len)
 			break;
 		len += (size_t)n;
 	}
-	kprintf("%s\n", line);
+	kprintf("%s%s\n", line, tail);
+}
+
+void exit_stats_print(const struct vm *vm)
+{
+	exit_line_print("exit stats:", vm->exit_stats, "");
+}
+
+void exit_ticks_print(const struct vm *vm)
+{
+	char tail[64];
+
+	fmt_snprintf(tail, sizeof(tail), " idle=%llu run=%llu", (unsigned long long)vm->idle_ticks,
+		     (unsigned long long)vm->run_ticks);
+	exit_line_print("exit ticks:", vm->exit_ticks, tail);
 }

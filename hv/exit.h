@@ -36,4 +36,12 @@ void exit_msr_reset(struct svm_vcpu *vcpu);
 /* Print "exit stats: NAME=count ..." (non-zero counts, exit-code order). */
 void exit_stats_print(const struct vm *vm);
 
+/*
+ * exitprof=1: print "exit ticks: NAME=ticks ... idle=ticks run=ticks":
+ * host TSC ticks from each exit of that kind to the next VMRUN, the ticks
+ * asleep in HLT, which no kind is charged for, and the whole of vm_run()
+ * (guest time = run - idle - the kinds' sum; hv/vm_run.c).
+ */
+void exit_ticks_print(const struct vm *vm);
+
 #endif /* HV_EXIT_H */

@@ -111,6 +111,8 @@ int vm_main(void)
 		   vm->watchdog_ns ? " (watchdog on)" : "");
 	status = vm_run(vm);
 	exit_stats_print(vm);
+	if (vm->exitprof)
+		exit_ticks_print(vm);
 	log_printf(LOG_INFO, "vm: guest \"%s\" stopped, status %d\n", vm->guest_name, status);
 	return status;
 }

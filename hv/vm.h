@@ -68,6 +68,17 @@ struct vm {
 	int status;                     /* HV_STATUS_* */
 
 	uint64_t exit_stats[EXIT_STAT_SLOTS];
+
+	/*
+	 * exitprof=1 (vm_run.c): host TSC ticks from each #VMEXIT to the next
+	 * VMRUN, per exit slot, without the time asleep in HLT (idle_ticks).
+	 */
+	bool exitprof;
+	uint64_t prof_exit;             /* TSC at the last #VMEXIT; 0: none yet */
+	uint64_t prof_idle;             /* ticks asleep in HLT since prof_exit */
+	uint64_t idle_ticks;
+	uint64_t run_ticks;             /* vm_run() from start to end */
+	uint64_t exit_ticks[EXIT_STAT_SLOTS];
 };
 
 /*
@@ -91,7 +102,7 @@ static inline struct vmm_vcpu *vm_vv(struct vm *vm, const struct svm_vcpu *vcpu)
 	return &vm->vmm.vcpu[vcpu->id];
 }
 
-/* vm_config.c: mem=, watchdog=. Returns 0, or -1 after printing why. */
+/* vm_config.c: mem=, watchdog=, exitprof=. Returns 0, or -1 after printing why. */
 int vm_config(struct vm *vm);
 
 /* vm_mem.c: allocate RAM, map it in the NPT and the monitor's map. Returns 0 or -1. */

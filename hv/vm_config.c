@@ -1,6 +1,7 @@
 /*
  * vm_config.c - the guest's configuration from the hypervisor command
- * line: mem= (guest RAM) and watchdog= (longest run).
+ * line: mem= (guest RAM), watchdog= (longest run) and exitprof= (host
+ * ticks per exit kind, printed at the end of the run).
  */
 #include "cmdline.h"
 #include "log.h"
@@ -50,9 +51,26 @@ static int vm_config_watchdog(struct vm *vm)
 	return 0;
 }
 
+/* exitprof=0|1: count host ticks per exit kind (vm_run.c). Returns 0 or -1 after printing why. */
+static int vm_config_exitprof(struct vm *vm)
+{
+	const char *s = cmdline_get("exitprof");
+	uint64_t on;
+
+	if (s == NULL)
+		return 0;
+	if (cmdline_parse_u64(s, &on) != 0 || on > 1) {
+		log_printf(LOG_ERR, "vm: exitprof=%s is not 0 or 1\n", s);
+		return -1;
+	}
+	vm->exitprof = on != 0;
+	return 0;
+}
+
 int vm_config(struct vm *vm)
 {
-	if (vm_config_mem(vm) != 0 || vm_config_watchdog(vm) != 0)
+	if (vm_config_mem(vm) != 0 || vm_config_watchdog(vm) != 0 ||
+	    vm_config_exitprof(vm) != 0)
 		return -1;
 	return 0;
 }

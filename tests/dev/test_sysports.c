@@ -90,6 +90,17 @@ static const struct { int op; uint8_t v; const char *name; } kbd[] = {
 	{ K_CMD, 0xf0, NULL }, { K_RESETS, 2, "F0h pulses all four, reset among them" },
 	{ K_CMD, 0xd1, NULL }, { K_DATA, 0x02, NULL }, { K_RESETS, 3, "D1h with bit 0 low resets" },
 	{ K_CMD, 0x12, NULL }, { K_RSTS, 0x1c, "unknown command: no answer" },
+	{ K_CMD, 0xd3, NULL }, { K_RSTS, 0x1c, "D3h waits for its byte" },
+	{ K_DATA, 0x5a, NULL }, { K_RSTS, 0x35, "D3h: byte in the output buffer as aux data (bits 0, 5)" },
+	{ K_RDATA, 0x5a, "D3h loops the byte back" }, { K_RSTS, 0x14, "the read clears OBF and aux data" },
+	{ K_CMD, 0xd3, NULL }, { K_DATA, 0xa5, NULL }, { K_CMD, 0xd2, NULL },
+	{ K_RSTS, 0x3d, "a command leaves aux data in the buffer" },
+	{ K_DATA, 0x3c, NULL }, { K_RSTS, 0x15, "D2h: keyboard data, aux bit cleared" },
+	{ K_RDATA, 0x3c, "D2h loops the byte back" }, { K_RSTS, 0x14, "read: OBF clear" },
+	{ K_CMD, 0xd3, NULL }, { K_DATA, 0x77, NULL }, { K_CMD, 0x20, NULL },
+	{ K_RSTS, 0x1d, "a controller answer is not aux data" }, { K_RDATA, 0x45, "command byte, not the looped byte" },
+	{ K_CMD, 0xd2, NULL }, { K_CMD, 0x20, NULL }, { K_DATA, 0x99, NULL },
+	{ K_RDATA, 0x45, "a new command cancels a pending D2h" }, { K_RSTS, 0x14, "and its byte is dropped" },
 };
 
 static void test_i8042(void)

@@ -44,6 +44,7 @@ TAP_RE = re.compile(r'^(ok|not ok) (\d+)(?: - (.*))?$', re.M)
 SKIP_RE = re.compile(r'^(.*?)\s+#\s+SKIP\b\s*(.*)$', re.I)
 PLAN_RE = re.compile(r'^1\.\.(\d+)$', re.M)
 STATS_RE = re.compile(r'^exit stats:(.*)$', re.M)
+TICKS_RE = re.compile(r'^exit ticks:(.*)$', re.M)
 HV_EXIT_RE = re.compile(r'^svmhv: exit status (\d+)$', re.M)
 NPF_RE = re.compile(r'guest accessed GPA (0x[0-9a-f]+) outside RAM and MMIO at RIP (0x[0-9a-f]+)')
 SHUTDOWN_RE = re.compile(r'guest shutdown \(triple fault\) at RIP (0x[0-9a-f]+)')
@@ -210,6 +211,7 @@ def sc_exitcount(t, args):
     check_common(t, run, OK, 'exitcount')
     t.is_(run.stats(), {'CPUID': 10, 'IOIO': 7, 'HLT': 1}, 'exitcount: exact exit statistics')
     t.ok(HALT_RE.search(run.text), 'exitcount: "guest halted" reported')
+    t.ok(not TICKS_RE.search(run.text), 'exitcount: no "exit ticks:" line without exitprof=1')
 
 
 def sc_exittrace(t, args):
@@ -226,6 +228,50 @@ def sc_exittrace(t, args):
     t.ok(all((int(i1, 16) >> 16) == 0x80 and int(i2, 16) > int(rip, 16) for _, rip, i1, i2 in io),
          'exittrace: IOIO info1 names port 0x80, info2 is the next RIP', repr(io))
     t.is_(run.stats(), {'CPUID': 10, 'IOIO': 7, 'HLT': 1}, 'exittrace: statistics unchanged')
+
+
+def ticks_line(t, run, what):
+    """The one "exit ticks:" line as a dict (empty after a failed check)."""
+    lines = TICKS_RE.findall(run.text)
+    t.is_(len(lines), 1, '%s: one "exit ticks:" line' % what)
+    return dict((w.partition('=')[0], int(w.partition('=')[2])) for w in
+                (lines[0].split() if lines else []))
+
+
+def sc_exitprof(t, args):
+    """exitprof=1: one "exit ticks:" line with the kinds the statistics
+    count, under -icount (a tick is an instruction), statistics unchanged;
+    a guest that sleeps in STI;HLT has its sleep counted as idle."""
+    run = Run(args, 'guest=exitcount exitprof=1', extra_args=['-icount', 'shift=0'])
+    check_common(t, run, OK, 'exitprof')
+    t.is_(run.stats(), {'CPUID': 10, 'IOIO': 7, 'HLT': 1}, 'exitprof: statistics unchanged')
+    ticks = ticks_line(t, run, 'exitprof')
+    kinds = {k: v for k, v in ticks.items() if k not in HOST_EVENT_EXITS + ('idle', 'run')}
+    t.is_(sorted(kinds), ['CPUID', 'HLT', 'IOIO'], 'exitprof: ticks for the kinds counted')
+    t.is_(ticks.get('idle'), 0, 'exitprof: no time asleep (the guest never halts with IF=1)')
+    hv = sum(v for k, v in ticks.items() if k not in ('idle', 'run'))
+    t.ok(hv > 0 and ticks.get('run', 0) > hv, 'exitprof: the whole run is longer than the exits\' sum',
+         repr(ticks))
+    # Per exit, the hypervisor runs between 50 and 5000 instructions
+    # (bench/exit_cost.py: about 250 for OUT and CPUID round trips).
+    per = {k: kinds[k] / n for k, n in (('CPUID', 10), ('IOIO', 7)) if k in kinds}
+    t.ok(len(per) == 2 and all(50 <= v <= 5000 for v in per.values()),
+         'exitprof: 50..5000 instructions per CPUID and IOIO exit', repr(per))
+
+    # intr_pm32 waits in STI;HLT for its timers: idle, charged to no kind.
+    run = Run(args, hv_cmdline('intr_pm32', hv_args='exitprof=1'), extra_args=ICOUNT,
+              timeout=DEV_TIMEOUT)
+    check_common(t, run, OK, 'exitprof intr_pm32')
+    ticks = ticks_line(t, run, 'exitprof intr_pm32')
+    hv = sum(v for k, v in ticks.items() if k not in ('idle', 'run'))
+    t.ok(ticks.get('idle', 0) > 0 and ticks.get('HLT', 0) > 0,
+         'exitprof intr_pm32: time asleep in HLT counted as idle', repr(ticks))
+    # Asleep, the host waits for the guest's timers (milliseconds); the
+    # HLT exits' own handling is far shorter.
+    t.ok(ticks.get('idle', 0) > 10 * ticks.get('HLT', 0),
+         'exitprof intr_pm32: the sleep is not charged to HLT', repr(ticks))
+    t.ok(hv > 0 and ticks.get('run', 0) > hv + ticks.get('idle', 0),
+         'exitprof intr_pm32: the run is longer than exits and idle together', repr(ticks))
 
 
 def sc_module(t, args):
@@ -318,6 +364,9 @@ def sc_badconfig(t, args):
         check_common(t, run, BAD_CONFIG, 'mem=%s (%s)' % (mem, why))
         t.ok(re.search(msg, run.text), 'mem=%s: clear error message' % mem, run.tail(5))
         t.ok('vm: starting guest' not in run.text, 'mem=%s: no guest started' % mem)
+    run = Run(args, 'guest=exitcount exitprof=2')
+    check_common(t, run, BAD_CONFIG, 'exitprof=2')
+    t.ok('vm: exitprof=2 is not 0 or 1' in run.text, 'exitprof=2: clear error message', run.tail(5))
 
 
 def sc_nosvm(t, args):
@@ -726,6 +775,7 @@ SCENARIOS = {
     'mode_la57': make_mode('la57'),
     'exitcount': sc_exitcount,
     'exittrace': sc_exittrace,
+    'exitprof': sc_exitprof,
     'module': sc_module,
     'badgpa': sc_badgpa,
     'hvleak': sc_hvleak,

@@ -22,6 +22,9 @@ are entries in the archive, created by the kernel when it unpacks it.
     shell               an interactive shell on the console (setsid cttyhack sh)
                         with the prompt PROMPT ("svmhv-shell# ")
 
+build(busybox, out_path, init=INIT) takes another /init script too
+(bench/linux_boot.py uses a shorter one).
+
 usage: initramfs.py BUSYBOX OUT.cpio
 """
 import os
@@ -72,7 +75,7 @@ def entry(name, mode, data=b'', rdev=(0, 0), ino=[0]):
     return out
 
 
-def build(busybox, out_path):
+def build(busybox, out_path, init=INIT):
     with open(busybox, 'rb') as f:
         bb = f.read()
     parts = [
@@ -85,7 +88,7 @@ def build(busybox, out_path):
         entry('dev/null', stat.S_IFCHR | 0o666, rdev=(1, 3)),
         entry('bin/busybox', stat.S_IFREG | 0o755, bb),
         entry('bin/sh', stat.S_IFLNK | 0o777, b'busybox'),
-        entry('init', stat.S_IFREG | 0o755, INIT.replace('@PROMPT@', PROMPT).encode()),
+        entry('init', stat.S_IFREG | 0o755, init.replace('@PROMPT@', PROMPT).encode()),
         entry('TRAILER!!!', 0),
     ]
     data = b''.join(parts)

@@ -4,16 +4,22 @@
  *
  * Source: IBM PC/AT Technical Reference, "Keyboard Controller" (status
  * register, command byte, commands 20h, 60h, AAh, ABh, ADh, AEh, D0h, D1h, F0h-FFh);
- * the PS/2 additions (A7h-A9h) from IBM's PS/2 Hardware Interface
- * Technical Reference; DDh/DFh (A20 off/on) as HP Vectra-compatible
+ * the PS/2 additions (A7h-A9h, D2h/D3h and status bit 5) from IBM's PS/2
+ * Hardware Interface Technical Reference; DDh/DFh (A20 off/on) as HP Vectra-compatible
  * controllers and QEMU accept them.
  *
  * Model: commands complete at once, so the input buffer is never full
  * (status bit 1 reads 0). A command that answers puts one byte in the
  * output buffer (status bit 0) for the next read of port 0x60. A byte
  * written to 0x60 with no command waiting for it is for the keyboard:
- * nothing is attached, so it gets no answer. No interrupts are raised
- * (there is never keyboard or mouse data to announce).
+ * nothing is attached, so it gets no answer. D2h/D3h (write keyboard /
+ * auxiliary device output buffer) put their data byte in the output
+ * buffer as if the device had sent it, D3h with status bit 5 (auxiliary
+ * output buffer full): Linux's i8042 driver loops a byte through D3h to
+ * find the aux port, and without an answer it waits 0.5 s for it
+ * (bench/linux_boot.py). No interrupts are raised: there is never
+ * keyboard or mouse data to announce, and the looped-back byte raises no
+ * IRQ 1/12 either (Linux then finds no working aux port, as it should).
  *
  * Power-on state, as a BIOS leaves it after POST: command byte 0x45
  * (keyboard interrupt, system flag, scan-code translation), status with
@@ -30,6 +36,7 @@
 #define I8042_STS_SYS      BIT(2)       /* system flag */
 #define I8042_STS_CMD      BIT(3)       /* last write was to 0x64 */
 #define I8042_STS_UNLOCKED BIT(4)       /* keyboard not inhibited */
+#define I8042_STS_AUXDATA  BIT(5)       /* PS/2: the output buffer holds aux data */
 
 #define I8042_CB_SYS       BIT(2)       /* command byte: system flag */
 #define I8042_CB_KBD_DIS   BIT(4)       /* keyboard interface disabled */
@@ -50,6 +57,8 @@
 #define I8042_CMD_KBD_EN   0xae
 #define I8042_CMD_READ_OUT 0xd0
 #define I8042_CMD_WRITE_OUT 0xd1
+#define I8042_CMD_WRITE_KBD_OBUF 0xd2
+#define I8042_CMD_WRITE_AUX_OBUF 0xd3
 #define I8042_CMD_A20_OFF  0xdd
 #define I8042_CMD_A20_ON   0xdf
 #define I8042_CMD_PULSE    0xf0         /* F0h-FFh: pulse output port bits 3:0 */
@@ -57,11 +66,20 @@
 #define I8042_SELFTEST_OK  0x55
 #define I8042_IFTEST_OK    0x00
 
-/* Put a byte in the output buffer for the next read of 0x60. */
-static void i8042_answer(struct i8042 *k, uint8_t byte)
+/* Put a byte in the output buffer for the next read of 0x60 (from the aux device: aux). */
+static void i8042_put(struct i8042 *k, uint8_t byte, bool aux)
 {
 	k->out = byte;
 	k->status |= I8042_STS_OBF;
+	k->status &= (uint8_t)~I8042_STS_AUXDATA;
+	if (aux)
+		k->status |= I8042_STS_AUXDATA;
+}
+
+/* The controller's own answer to a command. */
+static void i8042_answer(struct i8042 *k, uint8_t byte)
+{
+	i8042_put(k, byte, false);
 }
 
 /* The output port changed: bit 0 low holds the CPU in reset. */
@@ -82,6 +100,8 @@ static void i8042_command(struct i8042 *k, uint8_t cmd)
 		break;
 	case I8042_CMD_WRITE_CB:
 	case I8042_CMD_WRITE_OUT:
+	case I8042_CMD_WRITE_KBD_OBUF:
+	case I8042_CMD_WRITE_AUX_OBUF:
 		k->pending_cmd = cmd;   /* the data byte follows at 0x60 */
 		break;
 	case I8042_CMD_AUX_DIS:
@@ -136,6 +156,8 @@ static void i8042_data(struct i8042 *k, uint8_t val)
 			k->status |= I8042_STS_SYS;
 	} else if (cmd == I8042_CMD_WRITE_OUT) {
 		i8042_set_outport(k, val);
+	} else if (cmd == I8042_CMD_WRITE_KBD_OBUF || cmd == I8042_CMD_WRITE_AUX_OBUF) {
+		i8042_put(k, val, cmd == I8042_CMD_WRITE_AUX_OBUF);
 	}
 	/* else: a keyboard command, and no keyboard to answer it */
 }
@@ -158,7 +180,7 @@ static void i8042_io(void *dev, uint16_t port, bool write, unsigned size, uint32
 	if (!write) {
 		/* Reading the output buffer empties it; read again, it repeats. */
 		*val = k->out;
-		k->status &= (uint8_t)~I8042_STS_OBF;
+		k->status &= (uint8_t)~(I8042_STS_OBF | I8042_STS_AUXDATA);
 		return;
 	}
 	k->status &= (uint8_t)~I8042_STS_CMD;

@@ -4,7 +4,8 @@
  * full, system flag set), the command byte (0x20/0x60), the controller
  * self-test (0xaa -> 0x55) and interface tests, the output port (0xd0
  * read, 0xd1 write: bit 0 reset, bit 1 A20), pulse-output 0xfe (CPU
- * reset) and the A20 commands 0xdd/0xdf. No keyboard or mouse is
+ * reset), the A20 commands 0xdd/0xdf and the output-buffer loopbacks
+ * 0xd2/0xd3 (status bit 5 for aux data). No keyboard or mouse is
  * attached: device commands get no answer, as with nothing plugged in.
  *
  * Source: IBM PC/AT technical reference; "8042" datasheets.
