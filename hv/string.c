@@ -10,13 +10,22 @@
 
 #include "string.h"
 
+/*
+ * Eight bytes per step, then the rest: as fast as REP MOVSB on CPUs
+ * with fast strings, and eight times fewer iterations where a REP
+ * iteration is the unit of cost (an emulator such as QEMU's TCG, which
+ * also counts each iteration as one instruction under -icount).
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
+	size_t q = n / 8, r = n % 8;
 
-	__asm__ volatile("rep movsb"
-			 : "+D"(dst), "+S"(src), "+c"(n)
-			 :
+	__asm__ volatile("rep movsq\n\t"
+			 "mov %3, %%rcx\n\t"
+			 "rep movsb"
+			 : "+D"(dst), "+S"(src), "+c"(q)
+			 : "r"(r)
 			 : "memory");
 	return ret;
 }
@@ -36,13 +45,18 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+/* As memcpy: eight bytes per step, then the rest. */
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
+	uint64_t pattern = (uint8_t)c * 0x0101010101010101ULL;
+	size_t q = n / 8, r = n % 8;
 
-	__asm__ volatile("rep stosb"
-			 : "+D"(dst), "+c"(n)
-			 : "a"(c)
+	__asm__ volatile("rep stosq\n\t"
+			 "mov %3, %%rcx\n\t"
+			 "rep stosb"
+			 : "+D"(dst), "+c"(q)
+			 : "a"(pattern), "r"(r)
 			 : "memory");
 	return ret;
 }
