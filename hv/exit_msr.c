@@ -29,8 +29,6 @@
 #define MSR_HWCR                0xc0010015u
 #define MSR_INT_PENDING_MSG     0xc0010055u
 #define MSR_TSC_AUX             0xc0000103u
-#define CPUID_8000_0001_EDX_RDTSCP BIT(27)
-#define CPUID_7_ECX_RDPID       BIT(22)
 
 /* Read as 0 (NB_CFG: see below), writes dropped. */
 static const uint32_t exit_msr_ignored[] = {
@@ -65,26 +63,10 @@ static uint64_t *exit_msr_vmcb_field(struct vmcb_state *s, uint32_t msr)
 	}
 }
 
-/*
- * Does the CPU have TSC_AUX? It does with RDTSCP or RDPID (APM Vol.3
- * RDTSCP, RDPID); the guest's CPUID shows the host's bits, so without
- * them the guest gets the #GP the CPU would give.
- */
+/* Does the CPU have TSC_AUX (msr_policy.c)? */
 static bool exit_msr_has_tsc_aux(void)
 {
-	uint32_t r[4];
-
-	svm_host_cpuid(0x80000000u, 0, r);
-	if (r[0] >= 0x80000001u) {
-		svm_host_cpuid(0x80000001u, 0, r);
-		if (r[3] & CPUID_8000_0001_EDX_RDTSCP)
-			return true;
-	}
-	svm_host_cpuid(0, 0, r);
-	if (r[0] < 7)
-		return false;
-	svm_host_cpuid(7, 0, r);
-	return (r[2] & CPUID_7_ECX_RDPID) != 0;
+	return msr_policy_has_tsc_aux(svm_host_cpuid);
 }
 
 /*

@@ -125,3 +125,23 @@ bool msr_policy_value_ok(uint32_t msr, uint64_t val, uint64_t cr4)
 		return true;
 	}
 }
+
+#define MSR_POLICY_RDTSCP BIT(27)       /* CPUID 0x80000001 EDX */
+#define MSR_POLICY_RDPID  BIT(22)       /* CPUID 7.0 ECX */
+
+bool msr_policy_has_tsc_aux(msr_policy_cpuid_fn host_cpuid)
+{
+	uint32_t r[4];
+
+	host_cpuid(0x80000000u, 0, r);
+	if (r[0] >= 0x80000001u) {
+		host_cpuid(0x80000001u, 0, r);
+		if (r[3] & MSR_POLICY_RDTSCP)
+			return true;
+	}
+	host_cpuid(0, 0, r);
+	if (r[0] < 7)
+		return false;
+	host_cpuid(7, 0, r);
+	return (r[2] & MSR_POLICY_RDPID) != 0;
+}

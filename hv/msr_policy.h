@@ -60,4 +60,12 @@ bool msr_policy_efer_write(uint64_t *efer, uint64_t val, uint64_t cr0, uint64_t 
  */
 bool msr_policy_value_ok(uint32_t msr, uint64_t val, uint64_t cr4);
 
+/*
+ * Does the CPU have TSC_AUX? It does with RDTSCP (CPUID 0x80000001
+ * EDX[27]) or RDPID (CPUID 7.0 ECX[22]): APM Vol.3 RDTSCP, RDPID. The
+ * guest's CPUID shows the host's bits, so without them the guest's
+ * TSC_AUX accesses get the #GP such a CPU gives.
+ */
+bool msr_policy_has_tsc_aux(msr_policy_cpuid_fn host_cpuid);
+
 #endif /* HV_MSR_POLICY_H */

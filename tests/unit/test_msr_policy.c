@@ -301,8 +301,60 @@ static void test_efer_write(void)
 	}
 }
 
+/*
+ * TSC_AUX exists with RDTSCP (CPUID 0x80000001 EDX[27]) or RDPID (CPUID
+ * 7.0 ECX[22]); a leaf beyond the CPU's maximum must not be believed (a
+ * real CPU returns the highest basic leaf's data for it).
+ */
+struct tsc_aux_host {
+	uint32_t max_basic, max_ext;
+	uint32_t ext1_edx, leaf7_ecx;
+};
+static struct tsc_aux_host aux_host;
+
+static void aux_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
+{
+	(void)subleaf;
+	memset(r, 0, 4 * sizeof(r[0]));
+	if (leaf == 0)
+		r[0] = aux_host.max_basic;
+	else if (leaf == 0x80000000u)
+		r[0] = aux_host.max_ext;
+	else if (leaf == 0x80000001u && leaf <= aux_host.max_ext)
+		r[3] = aux_host.ext1_edx;
+	else if (leaf == 7 && leaf <= aux_host.max_basic)
+		r[2] = aux_host.leaf7_ecx;
+	else if (leaf == 0x80000001u || leaf == 7)
+		r[2] = r[3] = 0xffffffffu;      /* beyond the maximum: garbage */
+}
+
+static void test_tsc_aux(void)
+{
+	static const struct {
+		const char *name;
+		struct tsc_aux_host host;
+		bool want;
+	} cases[] = {
+		{ "TSC_AUX: RDTSCP",                     { 0xd, 0x80000008u, 1u << 27, 0 }, true },
+		{ "TSC_AUX: RDPID only",                 { 0xd, 0x80000008u, 0, 1u << 22 }, true },
+		{ "TSC_AUX: neither",                    { 0xd, 0x80000008u, ~(1u << 27), ~(1u << 22) }, false },
+		{ "TSC_AUX: RDTSCP, max ext leaf 0x80000001", { 0x1, 0x80000001u, 1u << 27, 0 }, true },
+		{ "TSC_AUX: no leaf 0x80000001, no leaf 7", { 0x6, 0x80000000u, 0, 0 }, false },
+		{ "TSC_AUX: RDPID with max basic leaf 7", { 0x7, 0x80000000u, 0, 1u << 22 }, true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool got;
+
+		aux_host = cases[i].host;
+		got = msr_policy_has_tsc_aux(aux_cpuid);
+		ut_ok(got == cases[i].want, cases[i].name, "got %d, wanted %d", got, cases[i].want);
+	}
+}
+
 int main(void)
 {
+	test_tsc_aux();
 	test_values();
 	test_efer_hosts();
 	test_efer_cpuid_other_bits();
