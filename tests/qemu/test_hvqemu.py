@@ -143,7 +143,7 @@ def main():
     argv = hvqemu.qemu_argv('/x.iso', 768, 'tcg', 'file:/tmp/s')
     joined = ' '.join(argv)
     for piece in ('-cpu max,+svm', '-m 768', '-no-reboot', '-accel tcg', '-serial file:/tmp/s',
-                  '-monitor none', 'isa-debug-exit,iobase=0xf4', '-cdrom /x.iso'):
+                  '-monitor none', 'isa-debug-exit,iobase=0xf4', 'file=/x.iso,media=cdrom', 'ide-cd,bus=ahci.0,drive=cd,bootindex=0'):
         t.ok(piece in joined, 'QEMU command line has "%s"' % piece, joined)
     t.ok('-monitor' not in ' '.join(hvqemu.qemu_argv('/x.iso', 512, 'tcg', 'mon:stdio')),
          'mon:stdio keeps the monitor on the serial line')
