@@ -329,12 +329,15 @@ static void i8254_give(struct i8254 *pit)
 	irq_line_pulse(&pit->irq0);
 }
 
-/* One second's worth of periods of counter 0, 1 to I8254_OWED_MAX. */
+/*
+ * One second's worth of periods of counter 0, at most I8254_OWED_MAX
+ * (n is 1..0x10000: at least 18).
+ */
 static uint32_t i8254_owed_cap(const struct i8254_counter *c)
 {
-	uint64_t cap = I8254_HZ / (c->n < 2 ? 2 : c->n);
+	uint64_t cap = I8254_HZ / c->n;
 
-	return cap > I8254_OWED_MAX ? I8254_OWED_MAX : cap == 0 ? 1 : (uint32_t)cap;
+	return cap > I8254_OWED_MAX ? I8254_OWED_MAX : (uint32_t)cap;
 }
 
 /*
