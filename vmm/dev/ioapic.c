@@ -27,6 +27,12 @@
  * still-asserted line delivers again. Delivery status always reads 0:
  * a message is handed to the LAPICs at once.
  *
+ * Acknowledges (irq.h): the LAPIC's EOI of a vector reports the pins
+ * that deliver it (ioapic_eoi: the level pins whose Remote IRR it
+ * cleared; ioapic_edge_eoi: the edge pins), after the lock is dropped; a
+ * change of a pin's mask bit is reported under the lock. The EOI
+ * register reports nothing: the LAPIC's EOI always comes too.
+ *
  * Switching an entry to edge mode clears its Remote IRR, as KVM and
  * QEMU do: Linux clears a stuck Remote IRR on IOAPICs without the EOI
  * register by flipping the trigger mode to edge and back.
