@@ -14,7 +14,11 @@
  *  - order: a device may call into the interrupt controllers (8259,
  *    IOAPIC) with its lock held, and they may call into a LAPIC; never
  *    the other way round. A LAPIC that must tell the IOAPIC about an EOI
- *    drops its own lock first.
+ *    drops its own lock first;
+ *  - acknowledges back to a device (irq.h, struct irq_ack): acked is
+ *    called with no lock held (the 8259 and IOAPIC drop theirs first),
+ *    so the device may take its lock and drive its line; reset comes with
+ *    a controller's lock held and takes no lock (an atomic flag).
  *
  * Unclaimed accesses: the bus reports them (return false); the monitor
  * answers all-ones to reads and drops writes, as a PC's bus does.

@@ -32,6 +32,40 @@ static struct irq_line vmm_isa_line(struct vmm *vmm, unsigned line)
 	return (struct irq_line){ .set = vmm_irq_line_set, .ctx = vmm, .line = line };
 }
 
+/*
+ * The acknowledges back to the device on a line (irq.h): 8259 pin n is
+ * line n; IOAPIC pin 2 is line 0 (the PIT), pin 0 has no ISA line.
+ */
+static void vmm_pic_acked(void *ctx, unsigned pin)
+{
+	struct vmm *vmm = ctx;
+
+	irq_ack_acked(&vmm->line_ack[pin]);
+}
+
+static void vmm_pic_reset(void *ctx, unsigned pin)
+{
+	struct vmm *vmm = ctx;
+
+	irq_ack_reset(&vmm->line_ack[pin]);
+}
+
+static void vmm_ioapic_acked(void *ctx, unsigned pin)
+{
+	struct vmm *vmm = ctx;
+
+	if (pin != 0)
+		irq_ack_acked(&vmm->line_ack[pin == 2 ? 0 : pin]);
+}
+
+static void vmm_ioapic_reset(void *ctx, unsigned pin)
+{
+	struct vmm *vmm = ctx;
+
+	if (pin != 0)
+		irq_ack_reset(&vmm->line_ack[pin == 2 ? 0 : pin]);
+}
+
 /* The 8259's INT output: vCPU 0's LINT0 pin, read when the vCPU asks. */
 static void vmm_pic_intr(void *ctx, bool level)
 {
@@ -63,6 +97,14 @@ static void vmm_lapic_eoi(void *ctx, uint8_t vector)
 	ioapic_eoi(&vv->vmm->ioapic, vector);
 }
 
+/* A LAPIC's EOI of an edge-triggered vector: the acknowledge of an IOAPIC edge pin. */
+static void vmm_lapic_edge_eoi(void *ctx, uint8_t vector)
+{
+	struct vmm_vcpu *vv = ctx;
+
+	ioapic_edge_eoi(&vv->vmm->ioapic, vector);
+}
+
 /* An IPI for other CPUs: there are none yet. */
 static void vmm_lapic_ipi(void *ctx, const struct lapic_ipi *ipi)
 {
@@ -76,6 +118,7 @@ static void vmm_lapic_ipi(void *ctx, const struct lapic_ipi *ipi)
 static const struct lapic_ops vmm_lapic_ops = {
 	.ipi = vmm_lapic_ipi,
 	.eoi = vmm_lapic_eoi,
+	.edge_eoi = vmm_lapic_edge_eoi,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -361,6 +404,8 @@ int vmm_init(struct vmm *vmm, const struct vmm_config *cfg, const struct vmm_hos
 	     void *host_ctx)
 {
 	struct irq_line lines[PC_TESTDEV_LINES];
+	struct irq_pin_ack pic_ack = { vmm_pic_acked, vmm_pic_reset, NULL };
+	struct irq_pin_ack ioapic_ack = { vmm_ioapic_acked, vmm_ioapic_reset, NULL };
 	int rc = 0;
 
 	memset(vmm, 0, sizeof(*vmm));
@@ -372,10 +417,16 @@ int vmm_init(struct vmm *vmm, const struct vmm_config *cfg, const struct vmm_hos
 
 	i8259_init(&vmm->pic, vmm_pic_intr, vmm);
 	i8254_init(&vmm->pit, &vmm->clock, vmm_isa_line(vmm, 0));
+	/* Late PIT ticks are reinjected, one per acknowledge (as KVM's default). */
+	vmm->line_ack[0] = i8254_irq_ack(&vmm->pit);
+	i8254_set_reinject(&vmm->pit, true);
 	mc146818_init(&vmm->rtc, &vmm->clock, vmm_isa_line(vmm, 8), cfg->unix_time);
 	vmm_cmos_memory(&vmm->rtc, cfg->ram_size);
 	ns16550_init(&vmm->com1, &vmm->clock, vmm_isa_line(vmm, VMM_COM1_IRQ), vmm_com1_tx, vmm);
 	ioapic_init(&vmm->ioapic, 0, vmm_ioapic_deliver, vmm);
+	pic_ack.ctx = ioapic_ack.ctx = vmm;
+	i8259_set_ack(&vmm->pic, &pic_ack);
+	ioapic_set_ack(&vmm->ioapic, &ioapic_ack);
 	for (unsigned i = 0; i < PC_TESTDEV_LINES; i++)
 		lines[i] = vmm_isa_line(vmm, i);
 	pc_testdev_init(&vmm->testdev, lines);

@@ -27,6 +27,9 @@
  *          0xff000000-0xff00ffff           pc-testdev buffer
  *   IRQs   ISA line n -> 8259 pin n and IOAPIC pin n, except line 0
  *          (PIT) -> IOAPIC pin 2; the 8259's INT -> LINT0 of vCPU 0.
+ *          Back: the 8259's INTA and the LAPIC's EOI of an IOAPIC pin's
+ *          vector reach the line's device as an acknowledge (irq.h);
+ *          the PIT reinjects late ticks with it.
  * Unclaimed ports read all-ones and ignore writes; so does unclaimed
  * MMIO (logged once per page at debug level).
  *
@@ -117,6 +120,7 @@ struct vmm {
 	struct acpi_pm pm;
 	struct vmm_vcpu vcpu[VMM_MAX_VCPUS];
 	unsigned nvcpus;
+	struct irq_ack line_ack[IOAPIC_PINS];   /* per ISA / IOAPIC line: acknowledges back (irq.h) */
 	const struct vmm_host_ops *host;
 	void *host_ctx;
 	gpa_t unclaimed_page[VMM_UNCLAIMED_LOGGED];

@@ -63,9 +63,9 @@
 struct lt {
 	struct dt_clock clk;
 	struct lapic l;
-	unsigned eoi_calls, ipi_calls;
-	uint8_t eoi_vec;
-	bool eoi_locked, ipi_locked;
+	unsigned eoi_calls, ipi_calls, edge_eoi_calls;
+	uint8_t eoi_vec, edge_eoi_vec;
+	bool eoi_locked, ipi_locked, edge_eoi_locked;
 	struct lapic_ipi ipi;
 };
 
@@ -80,6 +80,15 @@ static void lt_eoi(void *ctx, uint8_t v)
 	t->eoi_locked = t->l.lock.locked != 0;
 }
 
+static void lt_edge_eoi(void *ctx, uint8_t v)
+{
+	struct lt *t = ctx;
+
+	t->edge_eoi_calls++;
+	t->edge_eoi_vec = v;
+	t->edge_eoi_locked = t->l.lock.locked != 0;
+}
+
 static void lt_ipi(void *ctx, const struct lapic_ipi *ipi)
 {
 	struct lt *t = ctx;
@@ -89,7 +98,7 @@ static void lt_ipi(void *ctx, const struct lapic_ipi *ipi)
 	t->ipi_locked = t->l.lock.locked != 0;
 }
 
-static const struct lapic_ops lt_ops = { .ipi = lt_ipi, .eoi = lt_eoi };
+static const struct lapic_ops lt_ops = { .ipi = lt_ipi, .eoi = lt_eoi, .edge_eoi = lt_edge_eoi };
 
 /* A fresh APIC with this ID on a fresh clock at time 0. */
 static void __attribute__((unused)) lt_init(uint32_t id)

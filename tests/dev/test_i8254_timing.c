@@ -1,6 +1,8 @@
 /*
  * test_i8254_timing.c - the 8254 (vmm/dev/i8254.c) against time: port
- * 0x61 (refresh toggle, OUT2), a host timer that runs late, and Linux's
+ * 0x61 (refresh toggle, OUT2), a host timer that runs late (reinject
+ * mode off: merged; on: owed and given one per acknowledge, as KVM's
+ * in-kernel PIT does by default), and Linux's
  * two TSC calibrations (arch/x86/kernel/tsc.c: pit_calibrate_tsc waits
  * for OUT2 in mode 0, quick_pit_calibrate follows counter 2's MSB), run
  * as Linux runs them with each port access taking 1 us, as on an ISA bus.
@@ -63,6 +65,144 @@ static void test_late_timer(void)
 	clk.now = tns(l + 1193 * 13) + 10;
 	inb(0x40);
 	DT_EQ(irq.edges, 13, "late: a port access delivered the owed edge");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Reinject mode: late periods owed, one edge per acknowledge */
+
+enum rj_act {
+	RJ_NONE,
+	RJ_CW,          /* control word and count for counter 0 again */
+	RJ_COUNT,       /* a new count only (mode 2: reload at the cycle's end) */
+	RJ_RESET,       /* a controller reports a mask change (irq_ack reset) */
+	RJ_LATCH,       /* counter latch command and read: not a reprogramming */
+	RJ_CW2,         /* control word for counter 2: not counter 0's */
+};
+
+struct rj_case {
+	const char *name;
+	bool reinject;
+	uint8_t cw;
+	uint16_t count;
+	uint32_t period;        /* count as decoded: 0 is 65536 */
+	bool on_time;           /* timers run at each deadline (else all late at once) */
+	uint64_t periods;       /* periods that pass before the guest acknowledges */
+	unsigned first;         /* edges before any acknowledge */
+	enum rj_act act;        /* done after the periods, before the acknowledges */
+	unsigned acks;
+	unsigned edges;         /* edges in all */
+	unsigned missed;
+	uint32_t owed;          /* owed when the acknowledges are done */
+};
+
+/*
+ * Owed edges (cap: 1193182 / 1193 = 1000 at 1 kHz, 1193182 / 65536 = 18
+ * at 18.2 Hz): each acknowledge gives the next and nothing else does;
+ * reprogramming counter 0 or a reset drops them; off, late periods merge.
+ */
+static const struct rj_case rj_cases[] = {
+	{ "10 late, 9 acks: every period delivered", true, 0x34, 1193, 1193, false, 10, 1, RJ_NONE, 9, 10, 0, 0 },
+	{ "10 late, 20 acks: no more than owed", true, 0x34, 1193, 1193, false, 10, 1, RJ_NONE, 20, 10, 0, 0 },
+	{ "10 late, 3 acks: one edge per ack", true, 0x34, 1193, 1193, false, 10, 1, RJ_NONE, 3, 4, 0, 6 },
+	{ "mode 3, 10 late, 9 acks", true, 0x36, 1193, 1193, false, 10, 1, RJ_NONE, 9, 10, 0, 0 },
+	{ "5000 late at 1 kHz: cap 1000", true, 0x34, 1193, 1193, false, 5000, 1, RJ_NONE, 2000, 1000, 4000, 0 },
+	{ "100 late at 18.2 Hz: cap 18", true, 0x34, 0, 65536, false, 100, 1, RJ_NONE, 100, 18, 82, 0 },
+	{ "on time, not acked: owed, not given", true, 0x34, 1193, 1193, true, 5, 1, RJ_NONE, 0, 1, 0, 4 },
+	{ "on time, then 4 acks", true, 0x34, 1193, 1193, true, 5, 1, RJ_NONE, 4, 5, 0, 0 },
+	{ "on time past the cap: edge in flight lost, one per period", true, 0x34, 0, 65536, true, 30, 13,
+	  RJ_NONE, 0, 13, 0, 17 },
+	{ "ack with nothing in flight: nothing", true, 0x34, 1193, 1193, false, 0, 0, RJ_NONE, 3, 0, 0, 0 },
+	{ "control word drops owed", true, 0x34, 1193, 1193, false, 10, 1, RJ_CW, 5, 1, 9, 0 },
+	{ "new count drops owed", true, 0x34, 1193, 1193, false, 10, 1, RJ_COUNT, 5, 1, 9, 0 },
+	{ "mask change (reset) drops owed", true, 0x34, 1193, 1193, false, 10, 1, RJ_RESET, 5, 1, 9, 0 },
+	{ "latch command keeps owed", true, 0x34, 1193, 1193, false, 10, 1, RJ_LATCH, 9, 10, 0, 0 },
+	{ "counter 2 control word keeps owed", true, 0x34, 1193, 1193, false, 10, 1, RJ_CW2, 9, 10, 0, 0 },
+	{ "mode 0: terminal count once, nothing owed", true, 0x30, 1193, 1193, false, 10, 1, RJ_NONE, 5, 1, 0, 0 },
+	{ "reinject off: late periods merge", false, 0x34, 1193, 1193, false, 10, 1, RJ_NONE, 5, 1, 9, 0 },
+};
+
+static void rj_act(const struct rj_case *k)
+{
+	struct irq_ack ack = i8254_irq_ack(&pit);
+
+	switch (k->act) {
+	case RJ_CW:
+		outb(0x43, k->cw);
+		count16(0, k->count);
+		break;
+	case RJ_COUNT:
+		count16(0, k->count);
+		break;
+	case RJ_RESET:
+		ack.reset(ack.ctx);
+		break;
+	case RJ_LATCH:
+		(void)latched(0);
+		break;
+	case RJ_CW2:
+		outb(0x43, 0xb6);
+		break;
+	case RJ_NONE:
+		break;
+	}
+}
+
+static void test_reinject(void)
+{
+	char name[160];
+
+	for (unsigned i = 0; i < sizeof(rj_cases) / sizeof(rj_cases[0]); i++) {
+		const struct rj_case *k = &rj_cases[i];
+		struct irq_ack ack;
+		unsigned first, step = 0;
+		uint64_t l;
+
+		reset();
+		i8254_set_reinject(&pit, k->reinject);
+		ack = i8254_irq_ack(&pit);
+		l = program(0, k->cw, k->count, 100);
+		if (k->on_time)
+			go(tns(l + (uint64_t)k->period * k->periods) + 1);
+		else
+			vclock_run(&clk.vc, clk.now = tns(l + (uint64_t)k->period * k->periods) + 1);
+		first = irq.edges;
+		rj_act(k);
+		for (unsigned a = 0; a < k->acks; a++) {
+			unsigned before = irq.edges;
+
+			ack.acked(ack.ctx);
+			if (irq.edges - before > step)
+				step = irq.edges - before;
+		}
+		snprintf(name, sizeof(name), "reinject: %s", k->name);
+		ut_ok(first == k->first && irq.edges == k->edges && pit.missed == k->missed &&
+		      pit.owed == k->owed && step <= 1 &&
+		      irq.level == (SHIFTOUT(k->cw, BITS(3, 1)) == 0 && k->periods > 0), name,
+		      "first %u (want %u) edges %u (%u) missed %u (%u) owed %u (%u) most per ack %u",
+		      first, k->first, irq.edges, k->edges, pit.missed, k->missed, pit.owed, k->owed, step);
+	}
+}
+
+/* The next period after a reset: given without an acknowledge (the PIT stopped waiting). */
+static void test_reinject_reset(void)
+{
+	struct irq_ack ack;
+	uint64_t l;
+
+	reset();
+	i8254_set_reinject(&pit, true);
+	ack = i8254_irq_ack(&pit);
+	l = program(0, 0x34, 1193, 100);
+	go(tns(l + 1193) + 1);
+	go(tns(l + 2 * 1193) + 1);
+	DT_EQ(irq.edges, 1, "reinject: second period waits for the first's acknowledge");
+	ack.reset(ack.ctx);
+	DT_EQ(irq.edges, 1, "reinject: a reset alone gives no edge");
+	go(tns(l + 3 * 1193) + 1);
+	ut_ok(irq.edges == 2 && pit.owed == 0, "reinject: after a reset the next period goes out",
+	      "edges %u owed %u", irq.edges, pit.owed);
+	i8254_set_reinject(&pit, true);
+	DT_EQ(pit.in_flight, 0, "reinject: turning it on starts with nothing in flight");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -195,6 +335,8 @@ int main(void)
 {
 	test_port61();
 	test_late_timer();
+	test_reinject();
+	test_reinject_reset();
 	test_linux_pit_calibrate();
 	test_linux_quick_calibrate();
 	return ut_done();

@@ -24,6 +24,8 @@ enum op {
 	HI, LO, PULSE,  /* drive ISA line a */
 	ACK,            /* i8259_ack() == a */
 	INT,            /* master INT == a */
+	ACKED,          /* pins reported acknowledged since the last check == a (irq.h) */
+	RESETS,         /* pins reported reset since the last check == a */
 };
 
 struct step {
@@ -283,6 +285,21 @@ static const struct tcase cases[] = {
 	{ "ISA line 2 is the cascade: driving it does nothing", {
 		{ SETUP }, { PULSE, 2 }, { HI, 2 }, { INT, 0 }, { IN, M, 0x00 },
 		{ END } } },
+	/* The monitor's view (irq.h): INTA reports the pin once the lock is dropped. */
+	{ "acknowledges: INTA reports the pin, slave pins as 8-15, spurious none", {
+		{ SETUP }, { PULSE, 3 }, { ACKED, 0 }, { ACK, 0x33 }, { ACKED, 0x0008 }, EOI(M),
+		{ PULSE, 10 }, { ACK, 0x3a }, { ACKED, 0x0400 }, EOI(S), EOI(M),
+		{ ACK, 0x37 }, { ACKED, 0 }, { OUT, SD, 0x80 }, { PULSE, 15 }, { OUT, SD, 0x00 },
+		{ PULSE, 0 }, { ACK, 0x30 }, { ACKED, 0x0001 }, EOI(M), { ACK, 0x3f }, { ACKED, 0x8000 },
+		{ END } } },
+	/* Under the lock: an IMR bit that changes, a poll that takes a request. */
+	{ "resets: IMR changes (ICW1, OCW1) and polls, never the cascade input", {
+		{ RESETS, 0 }, { SETUP }, { RESETS, 0xfffb }, { OUT, MD, 0x01 }, { RESETS, 0x0001 },
+		{ OUT, MD, 0x01 }, { RESETS, 0 }, { OUT, MD, 0x05 }, { RESETS, 0 },
+		{ OUT, SD, 0x80 }, { RESETS, 0x8000 }, { PULSE, 4 }, { OUT, M, 0x0c }, { IN, M, 0x84 },
+		{ RESETS, 0x0010 }, { ACKED, 0 }, { OUT, M, 0x0c }, { IN, M, 0x00 }, { RESETS, 0 },
+		{ PULSE, 12 }, { OUT, S, 0x0c }, { IN, S, 0x84 }, { RESETS, 0x1000 },
+		{ END } } },
 	{ "an ack with nothing pending on a fresh PIC: 0x0f", {
 		{ ACK, 0x0f }, RD_ISR(M), { IN, M, 0x00 },
 		{ END } } },
@@ -301,6 +318,26 @@ static void rec_intr(void *ctx, bool level)
 	if (pic.lock.locked == 0)
 		intr_locked = false;
 }
+
+/* The acknowledge reports (irq.h) and the lock state they came with. */
+static uint16_t acked_pins, reset_pins;
+static bool acked_locked, reset_unlocked;
+
+static void rec_acked(void *ctx, unsigned pin)
+{
+	(void)ctx;
+	acked_pins |= (uint16_t)BIT(pin);
+	acked_locked |= pic.lock.locked != 0;
+}
+
+static void rec_reset(void *ctx, unsigned pin)
+{
+	(void)ctx;
+	reset_pins |= (uint16_t)BIT(pin);
+	reset_unlocked |= pic.lock.locked == 0;
+}
+
+static const struct irq_pin_ack rec_ack = { rec_acked, rec_reset, NULL };
 
 static void outb(uint16_t port, uint8_t v)
 {
@@ -338,8 +375,11 @@ static void run_case(const struct tcase *tc)
 	bus_init(&bus);
 	i8259_init(&pic, rec_intr, NULL);
 	i8259_attach(&pic, &bus);
+	i8259_set_ack(&pic, &rec_ack);
 	intr_calls = 0;
 	intr_level = false;
+	acked_pins = reset_pins = 0;
+	acked_locked = reset_unlocked = false;
 	for (unsigned i = 0; tc->s[i].op != END; i++) {
 		const struct step *st = &tc->s[i];
 		unsigned got;
@@ -372,13 +412,23 @@ static void run_case(const struct tcase *tc)
 			got = i8259_output(&pic);
 			ut_ok(got == st->a, name, "INT: wanted %u got %u", st->a, got);
 			break;
+		case ACKED:
+		case RESETS:
+			got = st->op == ACKED ? acked_pins : reset_pins;
+			ut_ok(got == st->a, name, "%s: wanted 0x%04x got 0x%04x",
+			      st->op == ACKED ? "acked" : "reset", st->a, got);
+			acked_pins = st->op == ACKED ? 0 : acked_pins;
+			reset_pins = st->op == RESETS ? 0 : reset_pins;
+			break;
 		default:
 			break;
 		}
 		if (intr_level != pic.output)
 			consistent = false;
 	}
-	ut_ok(consistent, tc->name, "intr callback out of step with INT");
+	ut_ok(consistent && !acked_locked && !reset_unlocked, tc->name,
+	      "intr callback out of step with INT, or acked with the lock held (%u), reset without (%u)",
+	      acked_locked, reset_unlocked);
 }
 
 /* The callback: once per change of INT, with the lock held. */

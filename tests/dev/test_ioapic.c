@@ -251,10 +251,96 @@ static void test_level(void)
 	DT_EQ(R.n, 11, "back to level while asserted: delivered");
 }
 
+/* The acknowledge reports (irq.h): table of steps on one IOAPIC. */
+static uint32_t acked_pins, reset_pins;
+static bool acked_locked, reset_unlocked;
+
+static void rec_acked(void *ctx, unsigned pin)
+{
+	(void)ctx;
+	acked_pins |= 1u << pin;
+	acked_locked |= io.lock.locked != 0;
+}
+
+static void rec_reset(void *ctx, unsigned pin)
+{
+	(void)ctx;
+	reset_pins |= 1u << pin;
+	reset_unlocked |= io.lock.locked == 0;
+}
+
+enum ack_op { A_REDIR_LO, A_REDIR_HI, A_EDGE_EOI, A_LEVEL_EOI, A_EOI_REG, A_LINE };
+
+struct ack_step {
+	const char *name;
+	enum ack_op op;
+	unsigned pin;
+	uint32_t v;             /* entry low or high half, vector, or line level */
+	uint32_t acked, reset;  /* pins reported by this step */
+};
+
+static const struct ack_step ack_steps[] = {
+	{ "unmasking pin 2 reports a reset", A_REDIR_LO, 2, 0x42, 0, BIT(2) },
+	{ "rewriting it unmasked: nothing", A_REDIR_LO, 2, 0x42, 0, 0 },
+	{ "its destination half: nothing", A_REDIR_HI, 2, 0xff000000, 0, 0 },
+	{ "a second edge pin on 0x42", A_REDIR_LO, 5, 0x42, 0, BIT(5) },
+	{ "a level pin on 0x42", A_REDIR_LO, 7, RE_LEVEL | 0x42, 0, BIT(7) },
+	{ "level pin 7 asserted: Remote IRR", A_LINE, 7, 1, 0, 0 },
+	{ "edge EOI of 0x42: the edge pins, not the level one", A_EDGE_EOI, 0, 0x42, BIT(2) | BIT(5), 0 },
+	{ "edge EOI of 0x43: nobody", A_EDGE_EOI, 0, 0x43, 0, 0 },
+	{ "level EOI of 0x42: the pin whose Remote IRR it cleared", A_LEVEL_EOI, 0, 0x42, BIT(7), 0 },
+	{ "level line dropped", A_LINE, 7, 0, 0, 0 },
+	{ "level EOI with Remote IRR set again: pin 7", A_LEVEL_EOI, 0, 0x42, BIT(7), 0 },
+	{ "level EOI with no Remote IRR: nobody", A_LEVEL_EOI, 0, 0x42, 0, 0 },
+	{ "EOI register: no report (the LAPIC's EOI is the acknowledge)", A_EOI_REG, 0, 0x42, 0, 0 },
+	{ "masking pin 5 reports a reset", A_REDIR_LO, 5, RE_MASK | 0x42, 0, BIT(5) },
+	{ "masked edge pin still reported on its vector's EOI", A_EDGE_EOI, 0, 0x42, BIT(2) | BIT(5), 0 },
+};
+
+static void test_acks(void)
+{
+	static const struct irq_pin_ack rec = { rec_acked, rec_reset, NULL };
+	char name[128];
+
+	fresh(0);
+	ioapic_set_ack(&io, &rec);
+	acked_locked = reset_unlocked = false;
+	for (unsigned i = 0; i < sizeof(ack_steps) / sizeof(ack_steps[0]); i++) {
+		const struct ack_step *st = &ack_steps[i];
+
+		acked_pins = reset_pins = 0;
+		switch (st->op) {
+		case A_REDIR_LO:
+			reg_wr(REDIR(st->pin), st->v);
+			break;
+		case A_REDIR_HI:
+			reg_wr(REDIR(st->pin) + 1, st->v);
+			break;
+		case A_EDGE_EOI:
+			ioapic_edge_eoi(&io, (uint8_t)st->v);
+			break;
+		case A_LEVEL_EOI:
+			ioapic_eoi(&io, (uint8_t)st->v);
+			break;
+		case A_EOI_REG:
+			mmio_wr(0x40, 4, st->v);
+			break;
+		case A_LINE:
+			ioapic_set_irq(&io, st->pin, st->v != 0);
+			break;
+		}
+		snprintf(name, sizeof(name), "acks: %s", st->name);
+		ut_ok(acked_pins == st->acked && reset_pins == st->reset, name, "acked 0x%x reset 0x%x",
+		      acked_pins, reset_pins);
+	}
+	ut_ok(!acked_locked && !reset_unlocked, "acks: acked without the lock, reset with it", NULL);
+}
+
 int main(void)
 {
 	test_registers();
 	test_edge();
 	test_level();
+	test_acks();
 	return ut_done();
 }

@@ -178,6 +178,11 @@ static void test_priority_eoi(void)
 	wr(A_EOI, 0);
 	wr(A_EOI, 0);
 	DT_EQ(T.eoi_calls, 0, "edge vectors: no EOI broadcast");
+	ut_ok(T.edge_eoi_calls == 4 && T.edge_eoi_vec == 0x30 && !T.edge_eoi_locked,
+	      "edge vectors: ops->edge_eoi once per EOI with the vector ended, lock dropped",
+	      "%u calls, last 0x%x", T.edge_eoi_calls, T.edge_eoi_vec);
+	wr(A_EOI, 0);
+	DT_EQ(T.edge_eoi_calls, 4, "EOI with nothing in service: no call");
 	lapic_ack(&T.l, 0x55);
 	DT_EQ(rd(A_ISR + 0x20), 0, "ack of a vector not in IRR does nothing");
 	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x20, false);
@@ -217,6 +222,7 @@ static void test_tmr_eoi(void)
 	DT_EQ(take(), 0x61, "level vector dispatched");
 	wr(A_EOI, 0);
 	DT_EQ(T.eoi_calls, 1, "EOI of a TMR vector calls ops->eoi");
+	DT_EQ(T.edge_eoi_calls, 0, "and not ops->edge_eoi");
 	DT_EQ(T.eoi_vec, 0x61, "with its vector");
 	DT_EQ(T.eoi_locked, 0, "without the LAPIC lock held");
 	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x61, false);

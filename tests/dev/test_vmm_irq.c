@@ -4,7 +4,8 @@
  * the IOAPIC, the 8259's INT on LINT0 (ExtINT), IOAPIC messages to the
  * LAPIC and its EOI back, the device timers on the monitor's clock
  * (PIT, RTC, PM timer's SCI, TSC deadline), vmm_intr_pending/_ack,
- * NMIs through LINT1 and the port 0x70 gate, IPIs.
+ * NMIs through LINT1 and the port 0x70 gate, IPIs; the acknowledges back
+ * to the PIT (INTA, LAPIC EOI) that pace its reinjected late ticks.
  *
  * Where the expected values come from:
  *  - the IRQ wiring of vmm.h's header comment: ISA line n -> 8259 pin n
@@ -113,6 +114,112 @@ static void test_irq_pit(void)
 	      "%u: 0x%x 0x%x", n, v[0], v[1]);
 	ut_ok(vmm_next_deadline(&V) > d0 && vmm_next_deadline(&V) <= 2 * d0,
 	      "PIT: re-armed for the next period", NULL);
+}
+
+/*
+ * Late PIT ticks (1 kHz, mode 2) reinjected through each route: the
+ * 8259's INTA or the LAPIC's EOI of IOAPIC pin 2's vector gives the next
+ * owed tick, never two at once (the LAPIC's IRR stays clear while the
+ * tick is in service); at most one second's worth (1000); dropped when
+ * the guest reprograms counter 0 or masks and unmasks the line (as KVM's
+ * PIT does by default: owed ticks, an ack notifier, a mask notifier).
+ */
+enum pr_act { PR_NONE, PR_REPROGRAM, PR_MASK };
+
+struct pr_case {
+	const char *name;
+	bool ioapic;            /* route: IOAPIC pin 2 (vector 0x42), else 8259 IR0 (0x30) */
+	uint64_t late;          /* 1 ms periods that pass before the guest runs */
+	enum pr_act act;        /* done while the first tick is in service */
+	unsigned ticks;         /* ticks the guest takes until none is left */
+};
+
+static const struct pr_case pr_cases[] = {
+	{ "8259: 10 ms late, 10 ticks", false, 10, PR_NONE, 10 },
+	{ "IOAPIC: 10 ms late, 10 ticks", true, 10, PR_NONE, 10 },
+	{ "8259: 5 s late, capped at 1000", false, 5000, PR_NONE, 1000 },
+	{ "IOAPIC: 5 s late, capped at 1000", true, 5000, PR_NONE, 1000 },
+	/* The 8259's INTA already gave tick 2 to IRR: it is taken, the rest dropped. */
+	{ "8259: reprogrammed, owed dropped", false, 10, PR_REPROGRAM, 2 },
+	{ "IOAPIC: reprogrammed, owed dropped", true, 10, PR_REPROGRAM, 1 },
+	{ "8259: IMR masked and unmasked, owed dropped", false, 10, PR_MASK, 2 },
+	{ "IOAPIC: pin masked and unmasked, owed dropped", true, 10, PR_MASK, 1 },
+};
+
+static void pr_act(const struct pr_case *k)
+{
+	if (k->act == PR_REPROGRAM) {
+		out(0x43, 1, 0x34);
+		out(0x40, 1, 1193 & 0xff);
+		out(0x40, 1, 1193 >> 8);
+	} else if (k->act == PR_MASK && k->ioapic) {
+		ioapic_wr(0x10 + 2 * 2, 0x10042);
+		ioapic_wr(0x10 + 2 * 2, 0x42);
+	} else if (k->act == PR_MASK) {
+		out(0x21, 1, 0xfb);             /* as Linux's mask_and_ack_8259A */
+		out(0x21, 1, 0xfa);
+	}
+}
+
+static void test_pit_reinject(void)
+{
+	char name[160];
+
+	for (unsigned i = 0; i < sizeof(pr_cases) / sizeof(pr_cases[0]); i++) {
+		const struct pr_case *k = &pr_cases[i];
+		int want = k->ioapic ? 0x42 : 0x30, v;
+		unsigned ticks = 0, bad = 0, early = 0;
+
+		fresh();
+		pic_setup(k->ioapic ? 0xfffb : 0xfffa);
+		if (k->ioapic)
+			ioapic_wr(0x10 + 2 * 2, 0x42);  /* pin 2 edge, vector 0x42; the rest masked */
+		out(0x43, 1, 0x34);                     /* counter 0 mode 2, 1193: 1 ms */
+		out(0x40, 1, 1193 & 0xff);
+		out(0x40, 1, 1193 >> 8);
+		at(1000000 * k->late + 500000);
+		while (ticks < 3000 && vmm_intr_pending(vc)) {
+			v = vmm_intr_ack(vc);
+			bad += v != want;
+			if (k->ioapic && (mrd(LAPIC + 0x220, 4) & BIT(2)))
+				early++;                /* 0x42 requested again before the EOI */
+			if (vmm_intr_pending(vc))
+				early++;
+			if (ticks++ == 0)
+				pr_act(k);
+			if (k->ioapic)
+				mwr(LAPIC + 0xb0, 4, 0);
+			else
+				out(0x20, 1, 0x20);
+		}
+		snprintf(name, sizeof(name), "PIT reinject: %s", k->name);
+		ut_ok(ticks == k->ticks && bad == 0 && early == 0 && exits_bad == 0, name,
+		      "ticks %u, %u wrong vectors, %u before the acknowledge", ticks, bad, early);
+	}
+}
+
+/*
+ * Linux's check_timer() moves the PIT from the 8259 to IOAPIC pin 2: the
+ * tick in flight sits masked in the 8259's IRR and was lost at the
+ * masked pin. Unmasking the pin ends the wait for its acknowledge: the
+ * next period is delivered.
+ */
+static void test_pit_route_switch(void)
+{
+	fresh();
+	pic_setup(0xffff);
+	out(0x43, 1, 0x34);
+	out(0x40, 1, 1193 & 0xff);
+	out(0x40, 1, 1193 >> 8);
+	at(1500000);
+	ut_ok(!vmm_intr_pending(vc), "PIT route switch: the tick in flight is masked everywhere", NULL);
+	ioapic_wr(0x10 + 2 * 2, 0x42);
+	at(2500000);
+	ut_ok(vmm_intr_pending(vc) && vmm_intr_ack(vc) == 0x42,
+	      "PIT route switch: unmasking IOAPIC pin 2 ends the wait; the next period arrives", NULL);
+	mwr(LAPIC + 0xb0, 4, 0);
+	at(3500000);
+	ut_ok(vmm_intr_pending(vc) && vmm_intr_ack(vc) == 0x42, "PIT route switch: and the one after", NULL);
 }
 
 /* RTC periodic interrupt: ISA IRQ 8, slave IR0 and IOAPIC pin 8. */
@@ -240,6 +347,8 @@ int main(void)
 	test_irq_routing();
 	test_irq_dest();
 	test_irq_pit();
+	test_pit_reinject();
+	test_pit_route_switch();
 	test_irq_rtc();
 	test_irq_com1();
 	test_irq_sci();

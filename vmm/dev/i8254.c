@@ -17,8 +17,34 @@
  * Counter 0's OUT drives IRQ 0 through a vtimer armed for its next rising
  * edge: a pulse per period in modes 2 and 3 (and the end of the mode 4
  * strobe); in mode 0 the line follows OUT, high from terminal count to
- * the next count or control word. A timer that runs late fires one edge
- * and counts the periods it skipped in missed, keeping the phase.
+ * the next count or control word. A timer that runs late (the host did
+ * not run us) finds several periods due at once, keeping the phase:
+ *  - reinject off: one edge, the other periods counted in missed;
+ *  - reinject on (the monitor's choice, modes 2 and 3): the periods are
+ *    owed. One edge is in flight at a time; the next owed one goes out
+ *    when the monitor reports the previous one acknowledged (irq.h: the
+ *    8259's INTA, the LAPIC's EOI of the IOAPIC pin's vector). This is
+ *    what KVM's in-kernel PIT does in its default reinject mode: it
+ *    counts pending ticks and injects the next when the guest acked the
+ *    last (an ack notifier on the PIT's GSI), and forgets them when the
+ *    line is unmasked (a mask notifier). A guest that counts its
+ *    interrupts (Linux's jiffies, its check_timer() and calibration
+ *    against the PM timer) then sees every period, late but not lost.
+ *    Owed edges are capped at one second's worth (I8254_OWED_MAX at
+ *    most): a long host pause gives a burst of at most that, paced by
+ *    the guest's own acknowledges, and the rest counts as missed. They
+ *    are dropped when the guest reprograms counter 0 (control word or
+ *    count) or when the line's mask changes at a controller or an 8259
+ *    poll takes it (irq_ack reset: the edge in flight may never be
+ *    acknowledged, so the PIT stops waiting for it). An edge that was
+ *    not acknowledged while the owed ones reached the cap is taken as
+ *    lost too, so a lost edge costs at most a second, never the timer.
+ *
+ * Locks: the acknowledge (i8254_acked) comes with no lock held and takes
+ * the PIT's, then may drive IRQ 0 (into the 8259 and IOAPIC locks, the
+ * order of bus.h). The reset comes with an interrupt controller's lock
+ * held, so it takes no lock: it sets reset_req atomically and the PIT
+ * applies it under its own lock at its next event.
  *
  * Choices where the datasheet leaves the behaviour open:
  *  - CE before the first load after a control word reads what it held
@@ -278,10 +304,66 @@ static void i8254_irq_low(struct i8254 *pit)
 	}
 }
 
+/* Owed edges dropped: count them as missed and stop waiting for an acknowledge. */
+static void i8254_drop(struct i8254 *pit)
+{
+	pit->missed += pit->owed;
+	pit->owed = 0;
+	pit->in_flight = false;
+}
+
+/* Apply a reset the interrupt controllers asked for since the last event. */
+static void i8254_take_reset(struct i8254 *pit)
+{
+	if (__atomic_exchange_n(&pit->reset_req, 0, __ATOMIC_ACQUIRE) != 0)
+		i8254_drop(pit);
+}
+
+/* Give the next owed edge unless one is in flight. */
+static void i8254_give(struct i8254 *pit)
+{
+	if (pit->in_flight || pit->owed == 0)
+		return;
+	pit->owed--;
+	pit->in_flight = true;
+	irq_line_pulse(&pit->irq0);
+}
+
 /*
- * Give IRQ 0 the edge counter 0 owed by tick t (one, whatever number of
- * periods passed: the extra ones go to missed), then apply pending
- * reloads. Called before anything changes a counter.
+ * One second's worth of periods of counter 0, at most I8254_OWED_MAX
+ * (n is 1..0x10000: at least 18).
+ */
+static uint32_t i8254_owed_cap(const struct i8254_counter *c)
+{
+	uint64_t cap = I8254_HZ / c->n;
+
+	return cap > I8254_OWED_MAX ? I8254_OWED_MAX : (uint32_t)cap;
+}
+
+/*
+ * Reinject: cnt more periods are due. At the cap the rest is missed and
+ * an unacknowledged edge counts as lost.
+ */
+static void i8254_owe(struct i8254 *pit, uint64_t cnt)
+{
+	uint32_t cap = i8254_owed_cap(&pit->c[0]);
+
+	i8254_take_reset(pit);
+	if (pit->owed >= cap || cnt >= cap - pit->owed) {
+		pit->missed += (unsigned)(cnt + pit->owed - cap);
+		pit->owed = cap;
+		pit->in_flight = false;
+	} else {
+		pit->owed += (uint32_t)cnt;
+	}
+	i8254_give(pit);
+}
+
+/*
+ * Give IRQ 0 what counter 0 owed by tick t, then apply pending reloads.
+ * Called before anything changes a counter. Reinject off, or not a
+ * periodic mode: one edge whatever number of periods passed, the extra
+ * ones go to missed.
  */
 static void i8254_catch_up(struct i8254 *pit, uint64_t t)
 {
@@ -294,6 +376,9 @@ static void i8254_catch_up(struct i8254 *pit, uint64_t t)
 			if (c->mode == 0) {
 				pit->irq_high = true;
 				irq_line_set(&pit->irq0, true);
+			} else if (pit->reinject && (c->mode == 2 || c->mode == 3)) {
+				i8254_owe(pit, cnt);
+				cnt = 1;
 			} else {
 				irq_line_pulse(&pit->irq0);
 			}
@@ -371,6 +456,8 @@ static void i8254_load(struct i8254 *pit, unsigned ci, uint16_t raw, uint64_t t)
 {
 	struct i8254_counter *c = &pit->c[ci];
 
+	if (ci == 0)
+		i8254_drop(pit);        /* a new count: nothing owed at the old rate */
 	c->cr = i8254_decode(c, raw);
 	switch (c->mode) {
 	case 0:                         /* OUT low; load on the next pulse */
@@ -545,8 +632,10 @@ static void i8254_control(struct i8254 *pit, uint8_t v, uint64_t t)
 	c->read_msb = c->write_msb = false;
 	c->latch_bytes = 0;
 	c->status_latched = false;
-	if (sc == 0)
+	if (sc == 0) {
 		i8254_irq_low(pit);
+		i8254_drop(pit);        /* reprogrammed or stopped: nothing owed */
+	}
 }
 
 /* A read of counter ci: latched status, latched count, or CE now. */
@@ -644,6 +733,41 @@ void i8254_init(struct i8254 *pit, struct vclock *clk, struct irq_line irq0)
 		}
 	}
 	pit->c[2].gate = false;
+}
+
+void i8254_set_reinject(struct i8254 *pit, bool on)
+{
+	vmm_lock_acquire(&pit->lock);
+	pit->reinject = on;
+	i8254_drop(pit);
+	vmm_lock_release(&pit->lock);
+}
+
+/* IRQ 0 was acknowledged (no lock held): the next owed edge, if any. */
+static void i8254_acked(void *ctx)
+{
+	struct i8254 *pit = ctx;
+
+	vmm_lock_acquire(&pit->lock);
+	i8254_take_reset(pit);
+	if (pit->in_flight) {
+		pit->in_flight = false;
+		i8254_give(pit);
+	}
+	vmm_lock_release(&pit->lock);
+}
+
+/* A controller may have lost the edge in flight (its lock held: record only). */
+static void i8254_reset(void *ctx)
+{
+	struct i8254 *pit = ctx;
+
+	__atomic_store_n(&pit->reset_req, 1, __ATOMIC_RELEASE);
+}
+
+struct irq_ack i8254_irq_ack(struct i8254 *pit)
+{
+	return (struct irq_ack){ .acked = i8254_acked, .reset = i8254_reset, .ctx = pit };
 }
 
 int i8254_attach(struct i8254 *pit, struct bus *bus)

@@ -62,9 +62,28 @@ struct i8254 {
 	bool irq_high;          /* irq0 held high (mode 0 after terminal count) */
 	uint8_t port61;         /* port 0x61 bits 3-0 as written */
 	unsigned missed;        /* counter-0 periods that passed without an edge of their own */
+	/* Reinjection (i8254.c): modes 2 and 3 of counter 0. */
+	bool reinject;          /* on: one edge per acknowledge; off: late periods merge */
+	bool in_flight;         /* an edge was given and not yet acknowledged */
+	uint32_t owed;          /* periods due and not yet given an edge (<= one second's worth) */
+	int reset_req;          /* set without the lock by the irq_ack reset (atomic) */
 };
 
+/* At most this many owed edges, and at most one second's worth of periods. */
+#define I8254_OWED_MAX 1000
+
 void i8254_init(struct i8254 *pit, struct vclock *clk, struct irq_line irq0);
+
+/*
+ * Reinject mode (off after init): a counter-0 period that falls due
+ * while the previous edge is not yet acknowledged is owed and given
+ * later, one edge per acknowledge, instead of merged. The monitor turns
+ * it on when it connects i8254_irq_ack() to IRQ 0's acknowledges.
+ */
+void i8254_set_reinject(struct i8254 *pit, bool on);
+
+/* The acknowledge callbacks of IRQ 0 (irq.h) for the monitor to call. */
+struct irq_ack i8254_irq_ack(struct i8254 *pit);
 
 /* Register ports 0x40-0x43 and 0x61; add the counter-0 timer to the clock. Returns 0 or -1. */
 int i8254_attach(struct i8254 *pit, struct bus *bus);

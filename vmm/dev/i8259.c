@@ -298,6 +298,21 @@ static uint8_t i8259_poll(struct i8259 *pic, struct i8259_chip *c)
 	return (uint8_t)(I8259_POLL_I | (unsigned)irq);
 }
 
+/*
+ * Tell the monitor (lock held) that requests on the pins in bits (of
+ * the chip whose pin 0 is base) may never be acknowledged: their IMR
+ * bits changed, or a poll took them. The master's cascade input is no
+ * pin of its own.
+ */
+static void i8259_report_reset(struct i8259 *pic, uint8_t bits, unsigned base)
+{
+	if (base == 0)
+		bits &= (uint8_t)~BIT(I8259_CASCADE_IR);
+	for (unsigned i = 0; i < 8; i++)
+		if (bits & BIT(i))
+			irq_pin_reset(&pic->ack, base + i);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Ports */
 
@@ -306,6 +321,8 @@ static void i8259_pio(void *dev, uint16_t port, bool write, unsigned size, uint3
 {
 	struct i8259 *pic = dev;
 	struct i8259_chip *c = &pic->chip[port >= 0xa0];
+	unsigned base = port >= 0xa0 ? 8 : 0;
+	uint8_t imr = c->imr;
 	bool a0 = port & 1;
 
 	(void)size;                     /* BUS_BYTE_PORTS: always 1 */
@@ -322,11 +339,14 @@ static void i8259_pio(void *dev, uint16_t port, bool write, unsigned size, uint3
 			i8259_ocw2(c, v);
 	} else if (c->poll) {
 		*val = i8259_poll(pic, c);
+		if (*val & I8259_POLL_I)
+			i8259_report_reset(pic, BIT(*val & 7), base);
 	} else if (a0) {
 		*val = c->imr;
 	} else {
 		*val = c->read_isr ? c->isr : c->irr;
 	}
+	i8259_report_reset(pic, imr ^ c->imr, base);
 	i8259_update(pic);
 }
 
@@ -369,6 +389,11 @@ void i8259_init(struct i8259 *pic, void (*intr)(void *ctx, bool level), void *ct
 	}
 }
 
+void i8259_set_ack(struct i8259 *pic, const struct irq_pin_ack *ack)
+{
+	pic->ack = *ack;
+}
+
 int i8259_attach(struct i8259 *pic, struct bus *bus)
 {
 	if (bus_add_pio(bus, 0x20, 2, BUS_BYTE_PORTS, "pic-master", i8259_pio, pic, &pic->lock) != 0 ||
@@ -408,30 +433,38 @@ bool i8259_output(struct i8259 *pic)
  * (the master's, or the slave's IRQ 15, the master's IR2 then staying in
  * service as for any slave interrupt: the guest EOIs the master only).
  */
-static uint8_t i8259_inta(struct i8259 *pic)
+static uint8_t i8259_inta(struct i8259 *pic, int *pin)
 {
 	struct i8259_chip *m = &pic->chip[0], *s = &pic->chip[1];
 	int irq = i8259_request(m, i8259_cascade_mask(pic, m));
 
+	*pin = -1;
 	if (irq < 0)
 		return m->vector_base | 7;
 	i8259_chip_ack(m, (unsigned)irq);
-	if (!(i8259_cascade_mask(pic, m) & BIT(irq)))
+	if (!(i8259_cascade_mask(pic, m) & BIT(irq))) {
+		*pin = irq;
 		return (uint8_t)(m->vector_base | (unsigned)irq);
+	}
 	irq = i8259_request(s, 0);
 	if (irq < 0)
 		return s->vector_base | 7;
 	i8259_chip_ack(s, (unsigned)irq);
+	*pin = 8 + irq;
 	return (uint8_t)(s->vector_base | (unsigned)irq);
 }
 
+/* The acknowledge goes to the monitor once the lock is dropped (irq.h). */
 uint8_t i8259_ack(struct i8259 *pic)
 {
 	uint8_t vec;
+	int pin;
 
 	vmm_lock_acquire(&pic->lock);
-	vec = i8259_inta(pic);
+	vec = i8259_inta(pic, &pin);
 	i8259_update(pic);
 	vmm_lock_release(&pic->lock);
+	if (pin >= 0)
+		irq_pin_acked(&pic->ack, (unsigned)pin);
 	return vec;
 }

@@ -10,6 +10,7 @@
 #define I8259_H
 
 #include "bus.h"
+#include "irq.h"
 
 /* One 8259A. The fields are the implementation's. */
 struct i8259_chip {
@@ -35,6 +36,7 @@ struct i8259 {
 	/* Called (lock held) whenever the master's INT output changes. */
 	void (*intr)(void *ctx, bool level);
 	void *ctx;
+	struct irq_pin_ack ack;         /* pins 0-15 (slave: 8-15); the cascade IR2 is none */
 };
 
 /*
@@ -44,6 +46,14 @@ struct i8259 {
  * lines low. intr is called with the lock held when INT changes.
  */
 void i8259_init(struct i8259 *pic, void (*intr)(void *ctx, bool level), void *ctx);
+
+/*
+ * Report, per ISA pin 0-15 (irq.h), the CPU's acknowledges (INTA, after
+ * the lock is dropped) and what may lose a request in flight (a change
+ * of the pin's IMR bit by OCW1 or ICW1, a poll's acknowledge: under the
+ * lock). Before the first access.
+ */
+void i8259_set_ack(struct i8259 *pic, const struct irq_pin_ack *ack);
 
 /* Register ports 0x20-0x21, 0xa0-0xa1, 0x4d0-0x4d1. Returns 0 or -1. */
 int i8259_attach(struct i8259 *pic, struct bus *bus);

@@ -27,6 +27,12 @@
  * still-asserted line delivers again. Delivery status always reads 0:
  * a message is handed to the LAPICs at once.
  *
+ * Acknowledges (irq.h): the LAPIC's EOI of a vector reports the pins
+ * that deliver it (ioapic_eoi: the level pins whose Remote IRR it
+ * cleared; ioapic_edge_eoi: the edge pins), after the lock is dropped; a
+ * change of a pin's mask bit is reported under the lock. The EOI
+ * register reports nothing: the LAPIC's EOI always comes too.
+ *
  * Switching an entry to edge mode clears its Remote IRR, as KVM and
  * QEMU do: Linux clears a stuck Remote IRR on IOAPICs without the EOI
  * register by flipping the trigger mode to edge and back.
@@ -156,20 +162,37 @@ static void ioapic_write_reg(struct ioapic *io, uint32_t val)
 	if ((neu & IOAPIC_RE_LEVEL) == 0)
 		neu &= ~IOAPIC_RE_RIRR;
 	io->redir[pin] = neu;
+	if ((re ^ neu) & IOAPIC_RE_MASK)
+		irq_pin_reset(&io->ack, pin);   /* an edge in flight may be lost */
 	ioapic_service_level(io, pin);  /* e.g. unmasked while asserted */
 }
 
-/* Clear Remote IRR of the level pins with vector and re-deliver (lock held). */
-static void ioapic_eoi_locked(struct ioapic *io, uint8_t vector)
+/*
+ * Clear Remote IRR of the level pins with vector and re-deliver (lock
+ * held). Returns the pins whose Remote IRR was set.
+ */
+static uint32_t ioapic_eoi_locked(struct ioapic *io, uint8_t vector)
 {
+	uint32_t pins = 0;
+
 	for (unsigned pin = 0; pin < IOAPIC_PINS; pin++) {
 		uint64_t re = io->redir[pin];
 
 		if (SHIFTOUT(re, IOAPIC_RE_VECTOR) != vector || (re & IOAPIC_RE_RIRR) == 0)
 			continue;
+		pins |= 1u << pin;
 		io->redir[pin] = re & ~IOAPIC_RE_RIRR;
 		ioapic_service_level(io, pin);
 	}
+	return pins;
+}
+
+/* Report the pins in the mask acknowledged (lock not held). */
+static void ioapic_report_acked(struct ioapic *io, uint32_t pins)
+{
+	for (unsigned pin = 0; pin < IOAPIC_PINS; pin++)
+		if (pins & (1u << pin))
+			irq_pin_acked(&io->ack, pin);
 }
 
 /* MMIO handler: the bus holds the lock. */
@@ -196,8 +219,8 @@ static void ioapic_mmio(void *dev, uint64_t off, bool write, unsigned size, uint
 			*val = ioapic_read_reg(io);
 		return;
 	case IOAPIC_EOI:
-		if (write)
-			ioapic_eoi_locked(io, (uint8_t)*val);
+		if (write)      /* level pins only: the LAPIC's EOI reports the acknowledge */
+			(void)ioapic_eoi_locked(io, (uint8_t)*val);
 		else
 			*val = 0;
 		return;
@@ -230,9 +253,32 @@ void ioapic_set_irq(struct ioapic *io, unsigned pin, bool level)
 	vmm_lock_release(&io->lock);
 }
 
+void ioapic_set_ack(struct ioapic *io, const struct irq_pin_ack *ack)
+{
+	io->ack = *ack;
+}
+
 void ioapic_eoi(struct ioapic *io, uint8_t vector)
 {
+	uint32_t pins;
+
 	vmm_lock_acquire(&io->lock);
-	ioapic_eoi_locked(io, vector);
+	pins = ioapic_eoi_locked(io, vector);
 	vmm_lock_release(&io->lock);
+	ioapic_report_acked(io, pins);
+}
+
+void ioapic_edge_eoi(struct ioapic *io, uint8_t vector)
+{
+	uint32_t pins = 0;
+
+	vmm_lock_acquire(&io->lock);
+	for (unsigned pin = 0; pin < IOAPIC_PINS; pin++) {
+		uint64_t re = io->redir[pin];
+
+		if (SHIFTOUT(re, IOAPIC_RE_VECTOR) == vector && (re & IOAPIC_RE_LEVEL) == 0)
+			pins |= 1u << pin;
+	}
+	vmm_lock_release(&io->lock);
+	ioapic_report_acked(io, pins);
 }

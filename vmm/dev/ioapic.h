@@ -17,6 +17,7 @@
 #define IOAPIC_H
 
 #include "bus.h"
+#include "irq.h"
 
 #define IOAPIC_PINS         24
 #define IOAPIC_DEFAULT_BASE 0xfec00000ULL
@@ -40,6 +41,7 @@ struct ioapic {
 	/* Called with the IOAPIC's lock held. */
 	void (*deliver)(void *ctx, const struct ioapic_msg *msg);
 	void *ctx;
+	struct irq_pin_ack ack;
 };
 
 /* Reset state: every entry masked, edge, active high, vector 0. */
@@ -52,7 +54,25 @@ int ioapic_attach(struct ioapic *io, struct bus *bus, gpa_t base);
 /* Drive pin (0-23) to level. Takes the lock. */
 void ioapic_set_irq(struct ioapic *io, unsigned pin, bool level);
 
-/* A LAPIC EOI for vector (level-triggered): clear Remote IRR of the pins with that vector. Takes the lock. */
+/*
+ * Report, per pin (irq.h), the LAPIC EOIs of the vectors the pins
+ * deliver (ioapic_eoi, ioapic_edge_eoi: after the lock is dropped) and
+ * the guest's changes of a pin's mask bit (under the lock). Before the
+ * first access.
+ */
+void ioapic_set_ack(struct ioapic *io, const struct irq_pin_ack *ack);
+
+/*
+ * A LAPIC EOI for vector (level-triggered): clear Remote IRR of the pins
+ * with that vector, then report them acknowledged. Takes the lock.
+ */
 void ioapic_eoi(struct ioapic *io, uint8_t vector);
+
+/*
+ * A LAPIC EOI for an edge-triggered vector (TMR clear; the LAPIC sends
+ * no EOI message for it, SDM Vol.3 11.8.5): report the edge pins with
+ * that vector acknowledged. Nothing changes in the IOAPIC. Takes the lock.
+ */
+void ioapic_edge_eoi(struct ioapic *io, uint8_t vector);
 
 #endif /* IOAPIC_H */

@@ -114,6 +114,7 @@ static uint32_t lapic_wmask(const struct lapic *l, unsigned idx)
 /* Work to do once the lock is dropped. */
 struct lapic_post {
 	int eoi_vector;                 /* -1: none */
+	bool eoi_level;                 /* its TMR bit was set */
 	bool ipi;
 	struct lapic_ipi msg;
 };
@@ -262,10 +263,11 @@ static void lapic_lint_level(struct lapic *l, unsigned pin)
 
 /*
  * EOI (SDM 11.8.5): clear the highest in-service bit. For a level
- * vector (TMR set) clear Remote IRR of LINT0 (the only LVT entry that
- * has one here) and return the vector for ops->eoi; else -1.
+ * vector (TMR set, *level) clear Remote IRR of LINT0 (the only LVT entry
+ * that has one here). Returns the vector ended, for ops->eoi or
+ * ops->edge_eoi; -1 if none was in service.
  */
-static int lapic_eoi_locked(struct lapic *l)
+static int lapic_eoi_locked(struct lapic *l, bool *level)
 {
 	int v = lapic_highest(l->isr);
 	uint32_t *lvt0;
@@ -273,8 +275,9 @@ static int lapic_eoi_locked(struct lapic *l)
 	if (v < 0)
 		return -1;
 	lapic_clear(l->isr, (unsigned)v);
-	if (!lapic_test(l->tmr, (unsigned)v))
-		return -1;
+	*level = lapic_test(l->tmr, (unsigned)v);
+	if (!*level)
+		return v;
 	lvt0 = &l->regs[LAPIC_REG_LVT_LINT0];
 	if ((*lvt0 & LAPIC_LVT_RIRR) && SHIFTOUT(*lvt0, LAPIC_LVT_VECTOR) == (unsigned)v) {
 		*lvt0 &= ~LAPIC_LVT_RIRR;
@@ -383,8 +386,12 @@ static void lapic_post_run(struct lapic *l, const struct lapic_post *post)
 {
 	if (l->ops == NULL)
 		return;
-	if (post->eoi_vector >= 0 && l->ops->eoi != NULL)
-		l->ops->eoi(l->ctx, (uint8_t)post->eoi_vector);
+	if (post->eoi_vector >= 0) {
+		void (*eoi)(void *, uint8_t) = post->eoi_level ? l->ops->eoi : l->ops->edge_eoi;
+
+		if (eoi != NULL)
+			eoi(l->ctx, (uint8_t)post->eoi_vector);
+	}
 	if (post->ipi && l->ops->ipi != NULL)
 		l->ops->ipi(l->ctx, &post->msg);
 }
@@ -458,7 +465,7 @@ static void lapic_write_reg(struct lapic *l, unsigned idx, uint32_t val, struct 
 	}
 	switch (idx) {
 	case LAPIC_REG_EOI:
-		post->eoi_vector = lapic_eoi_locked(l);
+		post->eoi_vector = lapic_eoi_locked(l, &post->eoi_level);
 		return;
 	case LAPIC_REG_DFR:
 		l->regs[idx] = w | BITS(27, 0);

@@ -66,6 +66,12 @@ struct lapic_ops {
 	 * clears Remote IRR. Called without the LAPIC's lock held.
 	 */
 	void (*eoi)(void *ctx, uint8_t vector);
+	/*
+	 * EOI of an edge-triggered vector (TMR clear): no message to the
+	 * IOAPIC, but the device behind it may wait for it (irq.h, struct
+	 * irq_ack). May be NULL. Called without the LAPIC's lock held.
+	 */
+	void (*edge_eoi)(void *ctx, uint8_t vector);
 };
 
 /* The fields are the implementation's. */
