@@ -37,12 +37,12 @@ static void pc_testdev_scratch_io(void *dev, uint16_t port, bool write, unsigned
 	unsigned k = (unsigned)(port - PC_TESTDEV_SCRATCH);
 	unsigned n = size < 4 - k ? size : 4 - k;       /* bytes in the register */
 	uint32_t in_reg = n >= 4 ? 0xffffffffu : (1u << (8 * n)) - 1;
-	uint32_t all = size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 
+	/* Read: ones above the register's bytes; the bus keeps the low size bytes. */
 	if (write)
 		t->scratch = (t->scratch & ~(in_reg << (8 * k))) | ((*val & in_reg) << (8 * k));
 	else
-		*val = ((t->scratch >> (8 * k)) & in_reg) | (all & ~in_reg);
+		*val = ((t->scratch >> (8 * k)) & in_reg) | ~in_reg;
 }
 
 /* The byte-wide view at 0xe8-0xeb (BUS_BYTE_PORTS: size is 1). */
