@@ -272,7 +272,9 @@ void event_monitor_unchanged(struct svm_vcpu *vcpu)
 	vcpu->events.monitor_same = true;
 }
 
-void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
+/* event_before_entry() when the queue may hold something or the monitor must be asked. */
+static __attribute__((noinline)) void event_before_entry_full(struct svm_vcpu *vcpu,
+							      struct vmm_vcpu *vv)
 {
 	struct event_queue *q = &vcpu->events;
 	struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
@@ -307,4 +309,71 @@ void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
 		event_step_begin(vcpu, EVENT_STEP_SHADOW);
 
 	event_irq(vcpu, vv, shadow, ip.pending);
+}
+
+/*
+ * The common case of an entry, without the frame of the full one: the
+ * queue is empty (no event to re-deliver, no exception, no NMI waiting
+ * or in its handler, no step, no acknowledged interrupt) and the monitor
+ * has nothing: its last poll found nothing and nothing can have changed
+ * since (monitor_same), or a poll now finds nothing (no NMI, no
+ * interrupt, the same TPR). The full path would then inject nothing,
+ * begin no step, and leave V_IRQ and the IRET and VINTR intercepts off:
+ * the same stores here. Anything else goes the full way, which polls
+ * again (an idle poll has taken nothing: asking twice is harmless).
+ */
+/* The stores of an entry with nothing to deliver (event_before_entry()). */
+static inline void event_entry_quiet(struct svm_vcpu *vcpu)
+{
+	struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
+
+	vcpu->events.monitor_same = false;
+	c->eventinj = 0;
+	c->intercept_misc1 &= ~(VMCB_CTRL_INTERCEPT_IRET | VMCB_CTRL_INTERCEPT_VINTR);
+	c->v_intr &= ~(VMCB_CTRL_V_IRQ | VMCB_CTRL_V_INTR_VECTOR | VMCB_CTRL_V_INTR_PRIO |
+		       VMCB_CTRL_V_IGN_TPR);
+}
+
+/*
+ * event_before_entry() with an empty queue and a monitor to ask: if it
+ * has nothing (no NMI, no interrupt, the TPR of q->cr8), the quiet
+ * entry; else the full path, which polls again. An NMI the poll hands
+ * over is queued first, so that it is not lost.
+ */
+static __attribute__((noinline)) void event_entry_poll(struct svm_vcpu *vcpu,
+						       struct vmm_vcpu *vv)
+{
+	struct event_queue *q = &vcpu->events;
+	struct vmm_intr_poll ip;
+
+	vmm_intr_poll(vv, true, &ip);
+	if (ip.nmi)
+		q->nmi = true;
+	q->monitor_idle = !ip.nmi && !ip.pending && ip.cr8 == q->cr8;
+	if (q->monitor_idle)
+		event_entry_quiet(vcpu);
+	else
+		event_before_entry_full(vcpu, vv);
+}
+
+/*
+ * The common case of an entry, without the frame of the full one: the
+ * queue is empty (no event to re-deliver, no exception, no NMI waiting
+ * or in its handler, no step, no acknowledged interrupt) and the monitor
+ * has nothing: its last poll found nothing and nothing can have changed
+ * since (monitor_same), or a poll now finds nothing (event_entry_poll()).
+ * The full path would then inject nothing, begin no step, and leave
+ * V_IRQ and the IRET and VINTR intercepts off: the same stores here.
+ */
+void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
+{
+	struct event_queue *q = &vcpu->events;
+
+	if (q->redeliver != 0 || q->exc || q->nmi || q->nmi_masked ||
+	    q->step != EVENT_STEP_NONE || q->virq >= 0)
+		event_before_entry_full(vcpu, vv);
+	else if (!q->monitor_same || !q->monitor_idle)
+		event_entry_poll(vcpu, vv);
+	else
+		event_entry_quiet(vcpu);
 }

@@ -268,7 +268,8 @@ static const exit_handler_t exit_handlers[EXIT_STAT_SLOTS] = {
 /*
  * Retire the intercepted instruction (exit_retire()): the next RIP is
  * VMCB nRIP when the CPU saves it (15.7.1), otherwise CS:RIP plus the
- * decoded length (insn_next_rip(), insn_fetch.c). Returns false (and
+ * decoded length (insn_fetch.h: the remembered length of the same
+ * instruction, or a fetch and decode). Returns false (and
  * stops the run) if the bytes cannot be read or are not the instruction
  * the exit code names.
  */
@@ -279,7 +280,8 @@ static bool exit_advance_rip(struct vm *vm, struct svm_vcpu *vcpu)
 
 	if (v->ctrl.nrip != 0 && svm_has(SVM_FEAT_NRIPS)) {
 		rip = v->ctrl.nrip;
-	} else if (insn_next_rip(vm, vcpu, &rip) != 0) {
+	} else if (!insn_next_rip_cached(&vcpu->fetch_cache, v, &rip) &&
+		   insn_next_rip_slow(vm, vcpu, &rip) != 0) {
 		log_printf(LOG_ERR, "vm: cannot find the next RIP after %s at RIP 0x%llx\n",
 			   vmcb_exitcode_str(v->ctrl.exitcode), (unsigned long long)v->state.rip);
 		vmcb_dump(v);

@@ -75,57 +75,45 @@ static int insn_len_slow(struct vm *vm, struct svm_vcpu *vcpu, const struct x86_
 	return len;
 }
 
-/*
- * insn_next_rip() when the remembered length does not apply: decode the
- * bytes at p (the cached page) or fetch them the long way, and remember
- * the length for the next exit. Returns 0 with *next, or -1.
- */
-static __attribute__((noinline)) int
-insn_next_rip_slow(struct vm *vm, struct svm_vcpu *vcpu, const struct x86_state *st,
-		   const uint8_t *p, uint64_t *next)
+int insn_next_rip_slow(struct vm *vm, struct svm_vcpu *vcpu, uint64_t *next)
 {
 	struct insn_fetch_cache *ic = &vcpu->fetch_cache;
-	uint64_t exitcode = vcpu->vmcb->ctrl.exitcode;
-	enum x86_cpu_mode mode = x86_cpu_mode(st);
+	const struct vmcb *v = vcpu->vmcb;
+	uint64_t exitcode = v->ctrl.exitcode;
 	uint8_t buf[X86_INSN_MAX_LEN];
+	struct x86_state st;
+	enum x86_cpu_mode mode;
+	const uint8_t *p;
 	int len = -1;
 
+	svm_vcpu_get_fetch_state(vcpu, &st);
+	mode = x86_cpu_mode(&st);
+	ic->len = 0;
+	/* The page of CS:RIP through the fetch cache: the bytes in place. */
+	p = x86_fetch_cache_lookup(&ic->mmu, &st);
 	if (p != NULL)
 		len = insn_len_intercepted(exitcode, p, X86_INSN_MAX_LEN, mode);
 	if (len < 0)
-		len = insn_len_slow(vm, vcpu, st, mode, buf);
+		len = insn_len_slow(vm, vcpu, &st, mode, buf);
 	if (len < 0)
 		return -1;
-	ic->len = 0;
-	if (p != NULL && len <= 8) {
+	/* IP/EIP wrap at the code size (SDM Vol.1 3.6: 16- and 32-bit code). */
+	*next = (st.rip + (uint64_t)len) & x86_size_mask(x86_mode_size(mode));
+	/*
+	 * Remember it if the bytes are in the cached page (then, if p was
+	 * NULL, insn_len_slow() has just filled the cache: look again).
+	 */
+	if (p == NULL)
+		p = x86_fetch_cache_lookup(&ic->mmu, &st);
+	if (p != NULL && len <= 8 && insn_len_intercepted(exitcode, p, X86_INSN_MAX_LEN, mode) == len) {
 		ic->exitcode = exitcode;
 		ic->bytes = x86_le_load64(p);
-		ic->mode = (uint8_t)mode;
+		ic->rip = st.rip;
+		ic->cs_base = st.seg[X86_SEG_CS].base;
+		ic->cs_limit = st.seg[X86_SEG_CS].limit;
+		ic->code = p;
+		ic->next = *next;
 		ic->len = (uint8_t)len;
 	}
-	/* IP/EIP wrap at the code size (SDM Vol.1 3.6: 16- and 32-bit code). */
-	*next = (st->rip + (uint64_t)len) & x86_size_mask(x86_mode_size(mode));
 	return 0;
-}
-
-int insn_next_rip(struct vm *vm, struct svm_vcpu *vcpu, uint64_t *next)
-{
-	struct insn_fetch_cache *ic = &vcpu->fetch_cache;
-	const uint8_t *p;
-	struct x86_state st;
-
-	svm_vcpu_get_fetch_state(vcpu, &st);
-	/*
-	 * The usual case: the fetch cache holds the page of CS:RIP and its
-	 * entries are unchanged (so the CPU mode is the cache's), and the
-	 * bytes there are those of the last instruction decoded, for the
-	 * same exit code: its length holds.
-	 */
-	p = x86_fetch_cache_lookup(&ic->mmu, &st);
-	if (p != NULL && ic->len != 0 && x86_le_load64(p) == ic->bytes &&
-	    vcpu->vmcb->ctrl.exitcode == ic->exitcode && ic->mmu.cpu_mode == ic->mode) {
-		*next = (st.rip + ic->len) & ic->mmu.ip_mask;
-		return 0;
-	}
-	return insn_next_rip_slow(vm, vcpu, &st, p, next);
 }

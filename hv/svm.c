@@ -221,21 +221,10 @@ error:
 	return -1;
 }
 
-/* VMRUN once: RAX and RSP travel through the VMCB, the other GPRs through gpr[]. */
-static inline __attribute__((always_inline)) void svm_vcpu_enter(struct svm_vcpu *vcpu,
-								  struct vmcb *v)
-{
-	v->state.rax = vcpu->gpr[X86_GPR_RAX];
-	v->state.rsp = vcpu->gpr[X86_GPR_RSP];
-	svm_world_switch(vcpu->gpr, vcpu->vmcb_pa, vcpu->host_save_pa);
-	vcpu->gpr[X86_GPR_RAX] = v->state.rax;
-	vcpu->gpr[X86_GPR_RSP] = v->state.rsp;
-}
-
 /*
- * VMRUN with the extra work of run_extra: a TLB flush (TLB_CONTROL for
- * this one VMRUN, back to 0 after it: VMRUN reads the field and leaves
- * it, 15.16.1) and the VMCB clean bits.
+ * svm_vcpu_run() (svm.h) with the extra work of run_extra: a TLB flush
+ * (TLB_CONTROL for this one VMRUN, back to 0 after it: VMRUN reads the
+ * field and leaves it, 15.16.1) and the VMCB clean bits.
  *
  * Clean bits (15.15): set for every group whose fields still hold what
  * the last #VMEXIT left in them. The rules of 15.15.2 that force 0 for
@@ -244,20 +233,21 @@ static inline __attribute__((always_inline)) void svm_vcpu_enter(struct svm_vcpu
  * another core (never: the guest runs on the boot CPU only). An ASID
  * change only dirties the ASID group: the cache is keyed by the VMCB
  * address, not the ASID (15.15).
- *
- * Not inlined: it would give svm_vcpu_run() a larger frame to save and
- * restore on the common path, which skips all of this.
  */
-static __attribute__((noinline)) void svm_vcpu_run_extra(struct svm_vcpu *vcpu,
-							    struct vmcb *v)
+void svm_vcpu_run_extra(struct svm_vcpu *vcpu)
 {
+	struct vmcb *v = vcpu->vmcb;
 	uint8_t extra = vcpu->run_extra;
 
 	if (extra & SVM_RUN_FLUSH)
 		v->ctrl.tlb_ctrl = vcpu->flush_tlb_ctrl;
 	if (extra & SVM_RUN_CLEAN)
 		v->ctrl.clean = vmcb_clean_bits(v, &vcpu->clean_shadow);
-	svm_vcpu_enter(vcpu, v);
+	v->state.rax = vcpu->gpr[X86_GPR_RAX];
+	v->state.rsp = vcpu->gpr[X86_GPR_RSP];
+	svm_world_switch(vcpu->gpr, vcpu->vmcb_pa, vcpu->host_save_pa);
+	vcpu->gpr[X86_GPR_RAX] = v->state.rax;
+	vcpu->gpr[X86_GPR_RSP] = v->state.rsp;
 	if (extra & SVM_RUN_FLUSH) {
 		v->ctrl.tlb_ctrl = VMCB_CTRL_TLB_CTRL_NOTHING;
 		vcpu->run_extra &= (uint8_t)~SVM_RUN_FLUSH;
@@ -269,16 +259,6 @@ static __attribute__((noinline)) void svm_vcpu_run_extra(struct svm_vcpu *vcpu,
 		else
 			vmcb_clean_snapshot(&vcpu->clean_shadow, v);
 	}
-}
-
-void svm_vcpu_run(struct svm_vcpu *vcpu)
-{
-	struct vmcb *v = vcpu->vmcb;
-
-	if (vcpu->run_extra != 0)
-		svm_vcpu_run_extra(vcpu, v);
-	else
-		svm_vcpu_enter(vcpu, v);
 }
 
 static void svm_seg_get(const struct vmcb_seg *v, struct x86_segment *s)

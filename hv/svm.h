@@ -148,8 +148,37 @@ struct svm_vcpu {
  */
 int svm_vcpu_init(struct svm_vcpu *vcpu, hpa_t ncr3);
 
-/* Enter the guest once; returns at the next #VMEXIT (exit code in the VMCB). */
-void svm_vcpu_run(struct svm_vcpu *vcpu);
+/*
+ * The world switch (svm_entry.S): VMSAVE the host's hidden state to
+ * host_save_pa, load the guest GPRs from gpr[], VMLOAD + VMRUN + VMSAVE
+ * the guest at vmcb_pa, store the guest GPRs back, VMLOAD the host's
+ * state. RAX and RSP slots of gpr[] are neither read nor written.
+ */
+void svm_world_switch(uint64_t *gpr, hpa_t vmcb_pa, hpa_t host_save_pa);
+
+/* svm_vcpu_run() with run_extra work to do (svm.c). */
+void svm_vcpu_run_extra(struct svm_vcpu *vcpu);
+
+/*
+ * Enter the guest once; returns at the next #VMEXIT (exit code in the
+ * VMCB). RAX and RSP travel through the VMCB, the other GPRs through
+ * gpr[]. Inline: on the common path (no run_extra) it is the world
+ * switch and four moves.
+ */
+static inline void svm_vcpu_run(struct svm_vcpu *vcpu)
+{
+	struct vmcb *v = vcpu->vmcb;
+
+	if (__builtin_expect(vcpu->run_extra != 0, 0)) {
+		svm_vcpu_run_extra(vcpu);
+		return;
+	}
+	v->state.rax = vcpu->gpr[X86_GPR_RAX];
+	v->state.rsp = vcpu->gpr[X86_GPR_RSP];
+	svm_world_switch(vcpu->gpr, vcpu->vmcb_pa, vcpu->host_save_pa);
+	vcpu->gpr[X86_GPR_RAX] = v->state.rax;
+	vcpu->gpr[X86_GPR_RSP] = v->state.rsp;
+}
 
 /* Fill an x86_state from the VMCB and the saved GPRs (for the assist library). */
 void svm_vcpu_get_state(const struct svm_vcpu *vcpu, struct x86_state *st);
@@ -168,13 +197,5 @@ void svm_vcpu_put_state(struct svm_vcpu *vcpu, const struct x86_state *st);
  * NRIP-save, which fetches the instruction on every intercept.
  */
 void svm_vcpu_get_fetch_state(const struct svm_vcpu *vcpu, struct x86_state *st);
-
-/*
- * The world switch (svm_entry.S): VMSAVE the host's hidden state to
- * host_save_pa, load the guest GPRs from gpr[], VMLOAD + VMRUN + VMSAVE
- * the guest at vmcb_pa, store the guest GPRs back, VMLOAD the host's
- * state. RAX and RSP slots of gpr[] are neither read nor written.
- */
-void svm_world_switch(uint64_t *gpr, hpa_t vmcb_pa, hpa_t host_save_pa);
 
 #endif /* HV_SVM_H */

@@ -65,31 +65,12 @@ static void vm_arm_host_timer(struct vm *vm, uint64_t t)
 	host_lapic_arm(tsc);
 }
 
-/*
- * Everything the host does between two VMRUNs that is not the exit's own
- * handling. Cheap unless there is work: a host interrupt came, input
- * waits, a device timer or the watchdog is due. Returns true if there was
- * none (nothing reached the monitor).
- */
-static bool vm_host_events(struct vm *vm)
+/* vm_host_events() when there may be work: seen is intr_event_count(). */
+static __attribute__((noinline)) void vm_host_work(struct vm *vm, uint64_t seen)
 {
-	uint64_t wake = vm->host_armed_ns, now;
-	uint64_t seen = intr_event_count();
+	uint64_t now = vm_now(vm);
 	unsigned nmi;
 
-	/*
-	 * Nothing to do: no host interrupt since the last look, and nothing
-	 * (device timer, open console line) needs the CPU before the host
-	 * timer brings it back anyway. The time is compared in TSC ticks (no
-	 * conversion on every exit): ticks below host_look_ticks, which is
-	 * rounded down, are before wake.
-	 */
-	if (seen == vm->intr_seen && !vm->input_waiting &&
-	    tsc_read() - vm->tsc0 < vm->host_look_ticks &&
-	    vm->vmm.clock.next >= wake &&
-	    (vm->con_len == 0 || vm->con_since + VM_CONSOLE_FLUSH_NS >= wake))
-		return true;
-	now = vm_now(vm);
 	if (seen != vm->intr_seen)
 		vm->host_armed = 0;     /* the host timer may have fired: arm it again */
 	vm->intr_seen = seen;
@@ -115,6 +96,33 @@ static bool vm_host_events(struct vm *vm)
 	vm->host_armed_ns = vm_next_wakeup(vm, now);
 	vm->host_look_ticks = tsc_ns_to_ticks(vm->host_armed_ns);
 	vm_arm_host_timer(vm, vm->host_armed_ns);
+}
+
+/*
+ * Everything the host does between two VMRUNs that is not the exit's own
+ * handling. Cheap unless there is work: a host interrupt came, input
+ * waits, a device timer or the watchdog is due. Returns true if there was
+ * none (nothing reached the monitor). Inline in the vCPU loop: the check
+ * for work is all the exit path of an intercepted CPUID pays for.
+ */
+static inline bool vm_host_events(struct vm *vm)
+{
+	uint64_t wake = vm->host_armed_ns;
+	uint64_t seen = intr_event_count();
+
+	/*
+	 * Nothing to do: no host interrupt since the last look, and nothing
+	 * (device timer, open console line) needs the CPU before the host
+	 * timer brings it back anyway. The time is compared in TSC ticks (no
+	 * conversion on every exit): ticks below host_look_ticks, which is
+	 * rounded down, are before wake.
+	 */
+	if (seen == vm->intr_seen && !vm->input_waiting &&
+	    tsc_read() - vm->tsc0 < vm->host_look_ticks &&
+	    vm->vmm.clock.next >= wake &&
+	    (vm->con_len == 0 || vm->con_since + VM_CONSOLE_FLUSH_NS >= wake))
+		return true;
+	vm_host_work(vm, seen);
 	return false;
 }
 

@@ -86,13 +86,14 @@ bool bus_pio(struct bus *bus, uint16_t port, bool write, unsigned size, uint32_t
 
 	if (size != 1 && size != 2 && size != 4)
 		return false;
-	if (size > 1 && idx != 0 && !(bus->pio[idx - 1].flags & BUS_BYTE_PORTS)) {
-		/* A device that takes wide accesses gets the whole one. */
-		uint32_t v = in;
+	if (idx != 0 && (size == 1 || !(bus->pio[idx - 1].flags & BUS_BYTE_PORTS))) {
+		/* A byte, or a device that takes wide accesses: one call with all of it. */
+		uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+		uint32_t v = in & mask;
 
 		bus_pio_one(bus, port, write, size, &v);
 		if (!write)
-			*val = size == 4 ? v : v & ((1u << (8 * size)) - 1);
+			*val = v & mask;
 		return true;
 	}
 	/* Byte by byte: 8-bit devices, or a first port that nobody decodes. */

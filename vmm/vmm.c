@@ -7,6 +7,7 @@
 #include "acpi.h"
 #include "mptable.h"
 #include "x86_guestmem.h"
+#include "x86_le.h"
 
 /* ---------------------------------------------------------------------- */
 /* Interrupt wiring */
@@ -176,23 +177,29 @@ static void vmm_xmm(void *ctx, unsigned reg, bool write, uint8_t data[16])
 /* ---------------------------------------------------------------------- */
 /* Port and MMIO accesses of the assists */
 
-static void vmm_io_cb(void *ctx, struct x86_io *io)
+void vmm_port_io(struct vmm_vcpu *vv, uint16_t port, bool in, unsigned size, uint32_t *val)
 {
-	struct vmm_vcpu *vv = ctx;
 	struct vmm *vmm = vv->vmm;
-	uint32_t val = 0;
 
-	if (!io->in)
-		memcpy(&val, io->data, io->size);
-	if (!bus_pio(&vmm->bus, io->port, !io->in, io->size, &val)) {
+	if (!bus_pio(&vmm->bus, port, !in, size, val)) {
 		vmm->unclaimed_pio++;
 		if (vmm_log_enabled(VMM_LOG_DEBUG))
 			vmm_log(VMM_LOG_DEBUG, "vmm: %s%u %s unclaimed port 0x%x%s\n",
-				io->in ? "in" : "out", io->size * 8u, io->in ? "from" : "to",
-				io->port, io->in ? " -> all ones" : " ignored");
+				in ? "in" : "out", size * 8u, in ? "from" : "to",
+				port, in ? " -> all ones" : " ignored");
 	}
+}
+
+/* The I/O Assist's port callback (string I/O): bytes in io->data, little-endian. */
+static void vmm_io_cb(void *ctx, struct x86_io *io)
+{
+	uint32_t val = 0;
+
+	if (!io->in)
+		val = (uint32_t)x86_le_load(io->data, io->size);
+	vmm_port_io(ctx, io->port, io->in, io->size, &val);
 	if (io->in)
-		memcpy(io->data, &val, io->size);
+		x86_le_store(io->data, io->size, val);
 }
 
 /* Log the first access to an unclaimed MMIO page (at most VMM_UNCLAIMED_LOGGED pages). */

@@ -153,6 +153,16 @@ int vmm_firmware(struct vmm *vmm, uint8_t *bios, gpa_t gpa, size_t size, gpa_t *
 /* ---------------------------------------------------------------------- */
 /* Exits: each returns the assist status (x86_assist.h) in res->status. */
 
+/*
+ * One port access of size bytes (1, 2 or 4) to the device bus: a write
+ * of *val (its low size bytes), or a read into *val (the low size bytes;
+ * all-ones from a port nobody claims, bus.h). An unclaimed port is
+ * counted and logged at debug level. For IN and OUT, whose IOIO exit
+ * gives port, size and direction (APM Vol.2 15.10.2), without the I/O
+ * Assist; the assist's string I/O comes here too.
+ */
+void vmm_port_io(struct vmm_vcpu *vv, uint16_t port, bool in, unsigned size, uint32_t *val);
+
 /* An IOIO exit: IN/OUT/INS/OUTS, REP included, through the I/O Assist. */
 int vmm_exit_io(struct vmm_vcpu *vv, struct x86_state *st, const struct x86_io_exit *io,
 		struct x86_assist_result *res);

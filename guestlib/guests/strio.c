@@ -25,7 +25,9 @@
  *
  * And REP OUTSB single-stepped (RFLAGS.TF): a #DB after every iteration,
  * the first ones with the IP still at the instruction (SDM Vol.3
- * 17.3.1.4), however the hypervisor batches the iterations.
+ * 17.3.1.4), however the hypervisor batches the iterations. Plain IN
+ * and OUT: what they leave in rAX and send (all of AL/AX/EAX and no
+ * more), and with TF the #DB right after them.
  */
 #include "gl.h"
 #include "gl_cpu.h"
@@ -300,6 +302,66 @@ static void sio_scratch_checks(void)
 	tap_ok(ok, "scratch: ports 0xe8-0xeb are its bytes one at a time (as QEMU's pc-testdev)");
 }
 
+/* ---- IN and OUT: rAX and the next instruction ---------------------- */
+
+/* IN of size bytes from the scratch register into rAX, which holds rax before. */
+static unsigned long sio_in(unsigned size, unsigned long rax)
+{
+	if (size == 1)
+		__asm__ volatile("inb %1, %%al" : "+a"(rax) : "N"(SIO_PORT));
+	else if (size == 2)
+		__asm__ volatile("inw %1, %%ax" : "+a"(rax) : "N"(SIO_PORT));
+	else
+		__asm__ volatile("inl %1, %%eax" : "+a"(rax) : "N"(SIO_PORT));
+	return rax;
+}
+
+/* OUT of size bytes of rAX = rax to the scratch register. */
+static void sio_out(unsigned size, unsigned long rax)
+{
+	if (size == 1)
+		__asm__ volatile("outb %%al, %0" : : "N"(SIO_PORT), "a"(rax));
+	else if (size == 2)
+		__asm__ volatile("outw %%ax, %0" : : "N"(SIO_PORT), "a"(rax));
+	else
+		__asm__ volatile("outl %%eax, %0" : : "N"(SIO_PORT), "a"(rax));
+}
+
+/*
+ * IN writes AL or AX and keeps the rest of rAX; IN EAX clears bits 63:32
+ * in 64-bit mode (SDM Vol.1 3.4.1.1). OUT sends only the low bytes.
+ */
+static void sio_rax_checks(void)
+{
+	static const unsigned long junk = (unsigned long)0xdeadbeefcafef00dULL;
+	static const struct { unsigned size; unsigned long want; const char *what; } in[] = {
+		{ 1, (unsigned long)0xdeadbeefcafef011ULL, "in al keeps the rest of rax" },
+		{ 2, (unsigned long)0xdeadbeefcafe2211ULL, "in ax keeps the rest of rax" },
+		{ 4, 0x44332211ul, "in eax zero-extends into rax" },
+	};
+	static const struct { unsigned size; uint32_t want; const char *what; } out[] = {
+		{ 1, 0x4433220du, "out al sends only al" },
+		{ 2, 0x4433f00du, "out ax sends only ax" },
+		{ 4, 0xcafef00du, "out eax sends eax" },
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(in); i++) {
+		unsigned long got;
+
+		gl_outl(SIO_PORT, 0x44332211u);
+		got = sio_in(in[i].size, junk);
+		tap_ok(got == in[i].want, "port I/O: %s (0x%lx)", in[i].what, got);
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(out); i++) {
+		uint32_t got;
+
+		gl_outl(SIO_PORT, 0x44332211u);
+		sio_out(out[i].size, junk);
+		got = gl_inl(SIO_PORT);
+		tap_ok(got == out[i].want, "port I/O: %s (0x%x)", out[i].what, got);
+	}
+}
+
 /* ---- REP OUTSB under single-step ------------------------------------ */
 
 #define SIO_STEP_N    4u        /* iterations */
@@ -352,6 +414,43 @@ static void sio_step_check(void)
 	    "rep outsb with TF: rcx 0, rsi past the 4 bytes, the port got the last one");
 }
 
+extern const char sio_step_in_after[], sio_step_out_after[];
+
+/* IN and OUT with RFLAGS.TF: the #DB comes after the instruction, at the next one. */
+static void sio_step_inout_check(void)
+{
+	unsigned long ax = 0;
+	uintptr_t first[2];
+
+	gl_outl(SIO_PORT, 0x11223344u);
+	gl_intr_set(X86_VEC_DB, sio_step_db);
+	sio_step_count = 0;
+	__asm__ volatile(GL_ASM_TF_ON
+	    "inb %1, %%al\n"
+	    ".globl sio_step_in_after\n"
+	    "sio_step_in_after:\n\t"
+	    "nop\n\t"
+	    GL_ASM_TF_OFF
+	    : "+a"(ax) : "N"(SIO_PORT) : "memory", "cc");
+	first[0] = sio_step_count > 0 ? sio_step_ip[0] : 0;
+	sio_step_count = 0;
+	__asm__ volatile(GL_ASM_TF_ON
+	    "outb %%al, %0\n"
+	    ".globl sio_step_out_after\n"
+	    "sio_step_out_after:\n\t"
+	    "nop\n\t"
+	    GL_ASM_TF_OFF
+	    : : "N"(SIO_PORT_BYTES + 1), "a"(0x66ul) : "memory", "cc");
+	first[1] = sio_step_count > 0 ? sio_step_ip[0] : 0;
+	gl_intr_set(X86_VEC_DB, NULL);
+	tap_ok(first[0] == (uintptr_t)sio_step_in_after && (ax & 0xff) == 0x44,
+	    "in with TF: the first #DB right after it (at 0x%lx), al = 0x%lx",
+	    (unsigned long)first[0], ax & 0xff);
+	tap_ok(first[1] == (uintptr_t)sio_step_out_after && gl_inl(SIO_PORT) == 0x11226644u,
+	    "out with TF: the first #DB right after it (at 0x%lx), the port got al",
+	    (unsigned long)first[1]);
+}
+
 void guest_main(void)
 {
 	static const uint32_t offs[] = { 0, 0x800 };
@@ -362,7 +461,9 @@ void guest_main(void)
 	tap_diag("strio: %s", hv ? "under svmhv: IOIO exits are counted" :
 	    "not under svmhv: exit counts skipped");
 	sio_scratch_checks();
+	sio_rax_checks();
 	sio_step_check();
+	sio_step_inout_check();
 	for (int mmio = 0; mmio < 2; mmio++)
 		for (int dir = 0; dir < 2; dir++)
 			for (unsigned size = 1; size <= 4; size *= 2)

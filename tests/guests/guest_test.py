@@ -671,13 +671,15 @@ def make_strio(mode):
         what = 'strio_' + mode
         run = dev_run(args, what)
         check_dev_end(t, args, run, what)
-        results = check_guest_tap(t, run, what, 84)
+        results = check_guest_tap(t, run, what, 92)
         check_hv_seen(t, args, results, what)
         check_names(t, results, what, (
             'rep outsb with TF: a #DB after each', 'rep insb DF=0 RAM: every element', 'rep insd DF=1 MMIO: every element',
             'rep outsw DF=1 RAM: scratch register holds the last element',
             'rep outsd DF=0 MMIO: rCX = 0', 'one IOIO exit for the page',
-            'at most 2 IOIO exits', 'ports 0xe8-0xeb are its bytes'))
+            'at most 2 IOIO exits', 'ports 0xe8-0xeb are its bytes',
+            'in al keeps the rest of rax', 'in eax zero-extends into rax', 'out al sends only al',
+            'in with TF: the first #DB right after it', 'out with TF: the first #DB right after it'))
         check_stat(t, args, run, what, 'IOIO', 24)
     return sc
 

@@ -25,28 +25,24 @@
 #define PC_TESTDEV_BYTES     0xe8
 #define PC_TESTDEV_IRQ       0x2000
 
-/* Scratch register at 0xe0-0xe3: n bytes from byte k = port - 0xe0. */
+/*
+ * Scratch register at 0xe0-0xe3: n bytes from byte k = port - 0xe0 (the
+ * bytes past 0xe3 of a wide access at 0xe1-0xe3 are not the register's:
+ * writes to them are dropped, reads give all-ones). One masked update.
+ */
 static void pc_testdev_scratch_io(void *dev, uint16_t port, bool write, unsigned size,
 				  uint32_t *val)
 {
 	struct pc_testdev *t = dev;
 	unsigned k = (unsigned)(port - PC_TESTDEV_SCRATCH);
-	uint32_t out = 0;
+	unsigned n = size < 4 - k ? size : 4 - k;       /* bytes in the register */
+	uint32_t in_reg = n >= 4 ? 0xffffffffu : (1u << (8 * n)) - 1;
 
-	for (unsigned i = 0; i < size; i++) {
-		unsigned b = k + i;
-		uint32_t byte = 0xff;
-
-		if (b < 4 && write) {
-			t->scratch &= ~(0xffu << (8 * b));
-			t->scratch |= ((*val >> (8 * i)) & 0xff) << (8 * b);
-		} else if (b < 4) {
-			byte = (t->scratch >> (8 * b)) & 0xff;
-		}
-		out |= byte << (8 * i);
-	}
-	if (!write)
-		*val = out;
+	/* Read: ones above the register's bytes; the bus keeps the low size bytes. */
+	if (write)
+		t->scratch = (t->scratch & ~(in_reg << (8 * k))) | ((*val & in_reg) << (8 * k));
+	else
+		*val = ((t->scratch >> (8 * k)) & in_reg) | ~in_reg;
 }
 
 /* The byte-wide view at 0xe8-0xeb (BUS_BYTE_PORTS: size is 1). */
