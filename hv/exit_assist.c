@@ -63,17 +63,17 @@ bool exit_assist_finish(struct vm *vm, struct svm_vcpu *vcpu, struct x86_state *
 
 /*
  * The bytes at CS:RIP for the Mem Assist on a CPU without decode assists,
- * through the vCPU's fetch cache (insn_fetch.h, x86_fetch.h): a hit
- * re-reads the guest page-table entries the cached walk used, so the
- * bytes are those a walk would find now; a miss fetches from the page of
- * CS:RIP and refills the cache. *bytes receives where they are (the
- * guest's page itself on a hit, else buf); returns their number, 0 when
- * the fetch failed: the assist then fetches on its own and reports the
+ * into buf, through the vCPU's fetch cache (insn_fetch.h, x86_fetch.h):
+ * a hit re-reads the guest page-table entries the cached walk used, so
+ * the bytes are those a walk would find now (copied: the assist decodes
+ * from memory the guest cannot change); a miss fetches from the page of
+ * CS:RIP and refills the cache. Returns the number of bytes, 0 when the
+ * fetch failed: the assist then fetches on its own and reports the
  * fault. Fewer than the instruction needs (it goes on in the next page,
- * or hits the CS limit) is fine too: the assist fetches the rest.
+ * or reaches the CS limit) is fine too: the assist fetches the rest.
  */
 static size_t exit_npf_insn(struct vm *vm, struct svm_vcpu *vcpu, const struct x86_state *st,
-			    uint8_t buf[X86_INSN_MAX_LEN], const uint8_t **bytes)
+			    uint8_t buf[X86_INSN_MAX_LEN])
 {
 	struct x86_fetch_cache *fc = &vcpu->fetch_cache.mmu;
 	const uint8_t *p = x86_fetch_cache_lookup(fc, st);
@@ -81,12 +81,11 @@ static size_t exit_npf_insn(struct vm *vm, struct svm_vcpu *vcpu, const struct x
 	size_t n = 0;
 
 	if (p != NULL) {
-		*bytes = p;
+		__builtin_memcpy(buf, p, X86_INSN_MAX_LEN);     /* inline, no REP MOVSB */
 		return X86_INSN_MAX_LEN;
 	}
 	if (x86_fetch_insn_page(&vm_vv(vm, vcpu)->mach, st, fc, buf, &n, &exc) != 0)
 		return 0;
-	*bytes = buf;
 	return n;
 }
 
@@ -146,7 +145,8 @@ bool exit_npf(struct vm *vm, struct svm_vcpu *vcpu)
 		bytes = c->insn_bytes;
 		n = c->insn_len;
 	} else {
-		n = exit_npf_insn(vm, vcpu, &st, buf, &bytes);
+		n = exit_npf_insn(vm, vcpu, &st, buf);
+		bytes = buf;
 	}
 	vmm_exit_mmio(vm_vv(vm, vcpu), &st, bytes, n, &res);
 	return exit_assist_finish(vm, vcpu, &st, &res, "MMIO access");

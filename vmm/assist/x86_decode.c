@@ -702,15 +702,15 @@ x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
 	uint16_t flags;
 	int ret;
 
-	memset(insn, 0, sizeof(*insn));
-	insn->mode = (uint8_t)(cpu_mode <= X86_MODE_LONG64 ? cpu_mode : X86_MODE_LONG64);
-	insn->seg_override = X86_SEG_COUNT;
-	insn->reg = -1;
-	insn->rm_reg = -1;
-	insn->mem.base = X86_REG_NONE;
-	insn->mem.index = X86_REG_NONE;
-	insn->mem.scale = 1;
-	insn->mem.seg = X86_SEG_DS;
+	/* one assignment: REP STOSQ of 8 instead of memset's REP STOSB of 64 */
+	*insn = (struct x86_insn){
+		.mode = (uint8_t)(cpu_mode <= X86_MODE_LONG64 ? cpu_mode : X86_MODE_LONG64),
+		.seg_override = X86_SEG_COUNT,
+		.reg = -1,
+		.rm_reg = -1,
+		.mem = { .base = X86_REG_NONE, .index = X86_REG_NONE, .scale = 1,
+			 .seg = X86_SEG_DS },
+	};
 
 	if ((ret = x86_decode_prefixes(&c, insn)) != X86_DECODE_OK ||
 	    (ret = x86_decode_opcode(&c, insn, &flags, &sse)) != X86_DECODE_OK ||
