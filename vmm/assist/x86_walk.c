@@ -469,28 +469,41 @@ x86_xlat_fill(struct x86_xlat *x, const struct x86_machine *m,
 	x->gpa = gpa & ~(gpa_t)PAGE_MASK;
 }
 
+/*
+ * x86_mmu_gva_to_gpa without a cache hit: walk, and refill x (if not
+ * NULL) after a successful walk. Apart, so that the hit path needs no
+ * room for a struct x86_walk.
+ */
+static __attribute__((noinline)) int
+x86_xlat_walk(struct x86_machine *m, const struct x86_state *st, gva_t la,
+	      unsigned acc, struct x86_xlat *x, gpa_t *gpa,
+	      struct x86_exception *exc)
+{
+	struct x86_walk w;
+	int rc;
+
+	rc = x86_walk_gva(m, st, la, acc, &w, gpa, exc);
+	if (rc == 0 && x != NULL)
+		x86_xlat_fill(x, m, st, la & ~(gva_t)PAGE_MASK, &w, *gpa);
+	return rc;
+}
+
 int
 x86_mmu_gva_to_gpa(struct x86_machine *m, const struct x86_state *st,
 		   gva_t la, unsigned acc, gpa_t *gpa,
 		   struct x86_exception *exc)
 {
-	gva_t page = la & ~(gva_t)PAGE_MASK;
 	struct x86_xlat *x;
-	struct x86_walk w;
-	int rc;
 
 	if ((acc & ~(unsigned)X86_ACC_WRITE) != 0 || !(st->cr0 & X86_CR0_PG))
-		return x86_walk_gva(m, st, la, acc, &w, gpa, exc);
+		return x86_xlat_walk(m, st, la, acc, NULL, gpa, exc);
 	x = &m->xlat[(acc & X86_ACC_WRITE) ? 1 : 0];
-	if (x86_xlat_hit(x, m, st, page)) {
+	if (x86_xlat_hit(x, m, st, la & ~(gva_t)PAGE_MASK)) {
 		m->xlat_hits++;
 		*gpa = x->gpa | (la & PAGE_MASK);
 		return 0;
 	}
 	m->xlat_misses++;
 	x->valid = false;
-	rc = x86_walk_gva(m, st, la, acc, &w, gpa, exc);
-	if (rc == 0)
-		x86_xlat_fill(x, m, st, page, &w, *gpa);
-	return rc;
+	return x86_xlat_walk(m, st, la, acc, x, gpa, exc);
 }
