@@ -7,6 +7,7 @@
  */
 #include "exit_priv.h"
 #include "fmt.h"
+#include "insn_fetch.h"
 #include "log.h"
 #include "status.h"
 #include "x86_guestmem.h"
@@ -61,6 +62,34 @@ bool exit_assist_finish(struct vm *vm, struct svm_vcpu *vcpu, struct x86_state *
 }
 
 /*
+ * The bytes at CS:RIP for the Mem Assist on a CPU without decode assists,
+ * into buf, through the vCPU's fetch cache (insn_fetch.h, x86_fetch.h):
+ * a hit re-reads the guest page-table entries the cached walk used, so
+ * the bytes are those a walk would find now (copied: the assist decodes
+ * from memory the guest cannot change); a miss fetches from the page of
+ * CS:RIP and refills the cache. Returns the number of bytes, 0 when the
+ * fetch failed: the assist then fetches on its own and reports the
+ * fault. Fewer than the instruction needs (it goes on in the next page,
+ * or reaches the CS limit) is fine too: the assist fetches the rest.
+ */
+static size_t exit_npf_insn(struct vm *vm, struct svm_vcpu *vcpu, const struct x86_state *st,
+			    uint8_t buf[X86_INSN_MAX_LEN])
+{
+	struct x86_fetch_cache *fc = &vcpu->fetch_cache.mmu;
+	const uint8_t *p = x86_fetch_cache_lookup(fc, st);
+	struct x86_exception exc;
+	size_t n = 0;
+
+	if (p != NULL) {
+		__builtin_memcpy(buf, p, X86_INSN_MAX_LEN);     /* inline, no REP MOVSB */
+		return X86_INSN_MAX_LEN;
+	}
+	if (x86_fetch_insn_page(&vm_vv(vm, vcpu)->mach, st, fc, buf, &n, &exc) != 0)
+		return 0;
+	return n;
+}
+
+/*
  * Nested page fault. RAM is mapped read/write/execute, so a fault there
  * is our bug; a write to ROM is emulated, and the write dropped (the
  * Mem Assist writes nothing to a read-only range). Anything else is a
@@ -76,6 +105,7 @@ bool exit_npf(struct vm *vm, struct svm_vcpu *vcpu)
 	const struct x86_memrange *r = x86_memmap_find(&vm->vmm.mem, gpa);
 	struct x86_assist_result res;
 	struct x86_state st;
+	uint8_t buf[X86_INSN_MAX_LEN];
 	const uint8_t *bytes = NULL;
 	size_t n = 0;
 
@@ -109,12 +139,15 @@ bool exit_npf(struct vm *vm, struct svm_vcpu *vcpu)
 		event_ud(vcpu);
 		return false;
 	}
+	svm_vcpu_get_state(vcpu, &st);
 	/* Decode assists (15.33.4): the bytes at CS:RIP come with the exit. */
 	if (svm_has(SVM_FEAT_DECODEASSISTS) && c->insn_len != 0) {
 		bytes = c->insn_bytes;
 		n = c->insn_len;
+	} else {
+		n = exit_npf_insn(vm, vcpu, &st, buf);
+		bytes = buf;
 	}
-	svm_vcpu_get_state(vcpu, &st);
 	vmm_exit_mmio(vm_vv(vm, vcpu), &st, bytes, n, &res);
 	return exit_assist_finish(vm, vcpu, &st, &res, "MMIO access");
 }

@@ -475,6 +475,7 @@ int vmm_add_ram(struct vmm *vmm, gpa_t gpa, uint64_t size, uint8_t *hva, unsigne
 
 		memcpy(m->ranges, vmm->mem.ranges, sizeof(m->ranges));
 		m->nranges = vmm->mem.nranges;
+		x86_xlat_flush(m);
 	}
 	return 0;
 }

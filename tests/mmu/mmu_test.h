@@ -70,5 +70,6 @@ void mt_suite_seg(void);
 void mt_suite_guestmem(void);
 void mt_suite_gva(void);
 void mt_suite_fcache(void);
+void mt_suite_xlat(void);
 
 #endif /* MMU_TEST_H */

@@ -241,6 +241,20 @@ suite_gpa_access(void)
 	/* gpa + len wraps */
 	mt_check(x86_gpa_read(&m, 0xfffffffffffffff0ULL, b, 32) == -1,
 	    "gpa: access wrapping past 2^64 rejected");
+	/* ... but the last 16 bytes below 2^64 are an access like any other */
+	mt_log.n = 0;
+	memset(b, 0, sizeof(b));
+	rc = x86_gpa_read(&m, 0xfffffffffffffff0ULL, b, 16);
+	{
+		unsigned sum = 0;
+
+		for (unsigned i = 0; i < mt_log.n && i < MT_LOG_MAX; i++)
+			sum += mt_log.a[i].size;
+		mt_diag("rc %d callbacks %u bytes %u", rc, mt_log.n, sum);
+		mt_check(rc == 0 && sum == 16 && b[0] == mt_mmio_byte(0xfffffffffffffff0ULL) &&
+		    b[15] == mt_mmio_byte(0xffffffffffffffffULL),
+		    "gpa: the last 16 bytes below 2^64 are read");
+	}
 
 	/* no callback registered */
 	m.mem_cb = NULL;

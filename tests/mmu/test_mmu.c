@@ -118,6 +118,7 @@ main(void)
 	mt_suite_guestmem();
 	mt_suite_gva();
 	mt_suite_fcache();
+	mt_suite_xlat();
 	printf("1..%u\n", mt_count);
 	if (mt_failed)
 		printf("# %u of %u checks failed\n", mt_failed, mt_count);

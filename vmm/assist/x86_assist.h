@@ -50,9 +50,11 @@ struct x86_assist_result {
  * The faulting guest-physical address (NPF EXITINFO2) is not an input:
  * every operand is recomputed from the instruction and translated, so
  * MOVS with both sides in MMIO and accesses crossing a page work.
- *   bytes/nbytes: instruction bytes from the exit (decode assists), or
- *     nbytes 0 to fetch them at CS:RIP through the guest MMU. If the
- *     given bytes are too few, the rest is fetched.
+ *   bytes/nbytes: instruction bytes from the exit (decode assists) or
+ *     from the caller's own fetch, or nbytes 0 to fetch them at CS:RIP
+ *     through the guest MMU. If the given bytes are too few, the rest is
+ *     fetched. They are decoded where they are: a buffer the guest
+ *     cannot change during the call (not guest memory).
  * Returns res->status.
  */
 int x86_assist_mem(struct x86_machine *m, struct x86_state *st,

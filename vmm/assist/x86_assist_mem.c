@@ -122,6 +122,7 @@ x86_assist_mem_decode(struct x86_machine *m, struct x86_state *st,
 {
 	unsigned mode = x86_cpu_mode(st);
 	uint8_t buf[X86_INSN_MAX_LEN];
+	const uint8_t *src = bytes;
 	struct x86_exception fexc;
 	size_t n = 0;
 	int ret = X86_DECODE_NEED_MORE;
@@ -129,11 +130,11 @@ x86_assist_mem_decode(struct x86_machine *m, struct x86_state *st,
 	if (nbytes > X86_INSN_MAX_LEN)
 		nbytes = X86_INSN_MAX_LEN;
 	if (bytes != NULL && nbytes > 0) {
-		memcpy(buf, bytes, nbytes);
 		n = nbytes;
-		ret = x86_decode(buf, n, mode, insn);
+		ret = x86_decode(bytes, n, mode, insn);
 	}
 	if (ret == X86_DECODE_NEED_MORE) {
+		src = buf;
 		memset(&fexc, 0, sizeof(fexc));
 		ret = x86_fetch_insn(m, st, buf, &n, &fexc);
 		if (ret == X86_MMU_FAULT) {
@@ -157,7 +158,7 @@ x86_assist_mem_decode(struct x86_machine *m, struct x86_state *st,
 		}
 	}
 	n = ret == X86_DECODE_OK ? insn->len : n;
-	memcpy(res->bytes, buf, n);
+	memcpy(res->bytes, src, n);
 	res->nbytes = (uint8_t)n;
 	switch (ret) {
 	case X86_DECODE_OK:
@@ -182,7 +183,7 @@ x86_assist_mem(struct x86_machine *m, struct x86_state *st,
 	const char *reason;
 	int ret;
 
-	memset(res, 0, sizeof(*res));
+	*res = (struct x86_assist_result){ .status = X86_ASSIST_DONE };
 	if (x86_assist_mem_decode(m, st, bytes, nbytes, &insn, res) != X86_ASSIST_DONE)
 		return res->status;
 

@@ -693,24 +693,67 @@ x86_decode_memsize(struct x86_insn *insn, uint16_t flags,
 	return X86_DECODE_OK;
 }
 
-int
-x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
-    struct x86_insn *insn)
+/*
+ * The MMIO instruction met most (a driver's readl/writel): MOV between a
+ * general register and r/m (88-8B), with no prefix but, in 64-bit mode,
+ * one REX. Decoded with the same steps as the table-driven path
+ * (x86_decode_sizes, x86_decode_modrm) and to the same struct x86_insn,
+ * without the prefix loop, the table rows and the checks that cannot
+ * apply to it (no immediate, memsize = opsize, no LOCK, no segment
+ * override). Returns -1, with insn untouched, for anything else.
+ */
+static int
+x86_decode_mov(const uint8_t *bytes, size_t len, struct x86_insn *insn)
+{
+	struct x86_cursor c = { .bytes = bytes, .len = len, .pos = 0 };
+	uint8_t rex = 0, b;
+	int ret;
+
+	if (len < 2)
+		return -1;
+	b = bytes[0];
+	if (insn->mode == X86_MODE_LONG64 && (b & 0xf0) == 0x40) {
+		rex = b;
+		b = bytes[1];
+		c.pos = 1;
+	}
+	if ((b & 0xfc) != 0x88)
+		return -1;
+	c.pos++;
+	insn->rex = rex;
+	insn->opcode = b;
+	insn->op = X86_OP_MOV;
+	insn->enc = (b & 2) ? X86_ENC_RM : X86_ENC_MR;
+	x86_decode_sizes(insn, (b & 1) ? 0 : X86_F_BYTE);
+	if ((ret = x86_decode_modrm(&c, insn)) != X86_DECODE_OK)
+		return ret;
+	insn->memsize = insn->opsize;
+	insn->len = (uint8_t)c.pos;
+	return X86_DECODE_OK;
+}
+
+/* The decoded instruction before the first byte (one assignment, no REP STOSB). */
+static void
+x86_decode_init(struct x86_insn *insn, unsigned cpu_mode)
+{
+	*insn = (struct x86_insn){
+		.mode = (uint8_t)(cpu_mode <= X86_MODE_LONG64 ? cpu_mode : X86_MODE_LONG64),
+		.seg_override = X86_SEG_COUNT,
+		.reg = -1,
+		.rm_reg = -1,
+		.mem = { .base = X86_REG_NONE, .index = X86_REG_NONE, .scale = 1,
+			 .seg = X86_SEG_DS },
+	};
+}
+
+/* The table-driven decoder, on insn as x86_decode_init left it. */
+static int
+x86_decode_tables(const uint8_t *bytes, size_t len, struct x86_insn *insn)
 {
 	struct x86_cursor c = { .bytes = bytes, .len = len, .pos = 0 };
 	const struct x86_sse_row *sse;
 	uint16_t flags;
 	int ret;
-
-	memset(insn, 0, sizeof(*insn));
-	insn->mode = (uint8_t)(cpu_mode <= X86_MODE_LONG64 ? cpu_mode : X86_MODE_LONG64);
-	insn->seg_override = X86_SEG_COUNT;
-	insn->reg = -1;
-	insn->rm_reg = -1;
-	insn->mem.base = X86_REG_NONE;
-	insn->mem.index = X86_REG_NONE;
-	insn->mem.scale = 1;
-	insn->mem.seg = X86_SEG_DS;
 
 	if ((ret = x86_decode_prefixes(&c, insn)) != X86_DECODE_OK ||
 	    (ret = x86_decode_opcode(&c, insn, &flags, &sse)) != X86_DECODE_OK ||
@@ -740,4 +783,23 @@ x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
 	}
 	insn->len = (uint8_t)c.pos;
 	return X86_DECODE_OK;
+}
+
+int
+x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
+    struct x86_insn *insn)
+{
+	int ret;
+
+	x86_decode_init(insn, cpu_mode);
+	ret = x86_decode_mov(bytes, len, insn);
+	return ret >= 0 ? ret : x86_decode_tables(bytes, len, insn);
+}
+
+int
+x86_decode_full(const uint8_t *bytes, size_t len, unsigned cpu_mode,
+    struct x86_insn *insn)
+{
+	x86_decode_init(insn, cpu_mode);
+	return x86_decode_tables(bytes, len, insn);
 }

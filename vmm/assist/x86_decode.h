@@ -129,6 +129,14 @@ enum x86_decode_status {
 int x86_decode(const uint8_t *bytes, size_t len, unsigned cpu_mode,
     struct x86_insn *insn);
 
+/*
+ * x86_decode without its shortcut for MOV r/m, r and MOV r, r/m (88-8B
+ * without prefixes but REX): the table-driven path alone, for the tests
+ * that check the two give the same result.
+ */
+int x86_decode_full(const uint8_t *bytes, size_t len, unsigned cpu_mode,
+    struct x86_insn *insn);
+
 /* Short name of an op for logs ("mov", "outs", ...). */
 const char *x86_op_name(unsigned op);
 

@@ -446,6 +446,23 @@ x86_emul_string(struct x86_emul *e, bool *more)
 
 /* ------------------------------------------------------------------------ */
 
+/*
+ * Does insn change the state only after its one memory access has
+ * succeeded (a register written last, or nothing)? Then a fault leaves
+ * the state as it was, and x86_emul need not save and restore it.
+ */
+static bool
+x86_emul_is_move(const struct x86_insn *insn)
+{
+	switch (insn->op) {
+	case X86_OP_MOV: case X86_OP_MOVNTI:
+	case X86_OP_MOVZX: case X86_OP_MOVSX: case X86_OP_MOVSXD:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Does insn read its memory operand and then write it back? */
 static bool
 x86_emul_is_rmw(const struct x86_insn *insn)
@@ -537,9 +554,14 @@ x86_emul(const struct x86_insn *insn, struct x86_state *st,
 	struct x86_emul e = {
 		.insn = insn, .st = st, .ops = ops, .ctx = ctx, .exc = exc,
 	};
-	struct x86_state saved = *st;
+	bool keep = !x86_emul_is_move(insn);
+	struct x86_state saved;
 	bool more = false;
 	int ret;
+
+	/* the state to restore on a fault (SDM Vol.3 6.5), 288 bytes */
+	if (keep)
+		saved = *st;
 
 	*reason = NULL;
 	if (insn->enc != X86_ENC_ZO && !insn->has_mem) {
@@ -554,7 +576,8 @@ x86_emul(const struct x86_insn *insn, struct x86_state *st,
 	ret = x86_emul_op(&e, &saved, &more, reason);
 	if (ret != X86_EMUL_DONE) {
 		/* An instruction that faults commits nothing (SDM Vol.3 6.5). */
-		*st = saved;
+		if (keep)
+			*st = saved;
 		if (ret == X86_EMUL_UNSUPPORTED && *reason == NULL)
 			*reason = "form not emulated";
 		if (ret == X86_EMUL_ERROR && *reason == NULL)

@@ -67,6 +67,7 @@ x86_memmap_add(struct x86_machine *m, gpa_t gpa, uint64_t size,
 	m->ranges[i].hva = hva;
 	m->ranges[i].prot = prot;
 	m->nranges++;
+	x86_xlat_flush(m);
 	return 0;
 }
 
@@ -131,6 +132,31 @@ x86_mmio_access(struct x86_machine *m, gpa_t gpa, uint8_t *buf,
 	return 0;
 }
 
+/*
+ * The view that holds gpa (NULL: MMIO), and in *span the bytes from gpa
+ * to the end of that view, or of the hole (as x86_memmap_hole counts
+ * them). One pass: the views are sorted by gpa and do not overlap
+ * (x86_memmap_add), so the first view above gpa ends the hole.
+ */
+static const struct x86_memrange *
+x86_memmap_span(const struct x86_machine *m, gpa_t gpa, uint64_t *span)
+{
+	for (unsigned i = 0; i < m->nranges; i++) {
+		const struct x86_memrange *r = &m->ranges[i];
+
+		if (gpa < r->gpa) {
+			*span = r->gpa - gpa;
+			return NULL;
+		}
+		if (gpa - r->gpa < r->size) {
+			*span = r->size - (gpa - r->gpa);
+			return r;
+		}
+	}
+	*span = gpa == ~0ULL ? 1 : ~0ULL - gpa;
+	return NULL;
+}
+
 /* Common walk over views and holes for x86_gpa_read / x86_gpa_write. */
 static int
 x86_gpa_access(struct x86_machine *m, gpa_t gpa, uint8_t *buf, size_t len,
@@ -144,21 +170,17 @@ x86_gpa_access(struct x86_machine *m, gpa_t gpa, uint8_t *buf, size_t len,
 		return -1;
 
 	while (len > 0) {
-		const struct x86_memrange *r = x86_memmap_find(m, gpa);
 		uint64_t n;
+		const struct x86_memrange *r = x86_memmap_span(m, gpa, &n);
 
+		if (n > len)
+			n = len;
 		if (r == NULL) {
-			n = x86_memmap_hole(m, gpa);
-			if (n > len)
-				n = len;
 			if (x86_mmio_access(m, gpa, buf, n, write) != 0)
 				ret = -1;
 		} else {
 			uint8_t *hva = r->hva + (gpa - r->gpa);
 
-			n = r->size - (gpa - r->gpa);
-			if (n > len)
-				n = len;
 			if (write) {
 				if (r->prot & X86_PROT_WRITE)
 					memcpy(hva, buf, n);

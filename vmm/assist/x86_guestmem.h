@@ -51,6 +51,18 @@ x86_memmap_find(const struct x86_machine *m, gpa_t gpa)
 }
 
 /*
+ * x86_xlat_flush - empty the machine's translation cache (m->xlat, used
+ * by x86_mmu_gva_to_gpa; the counters stay). x86_memmap_add calls it;
+ * an owner that changes m->ranges or m->nranges itself calls it too.
+ */
+static inline void
+x86_xlat_flush(struct x86_machine *m)
+{
+	m->xlat[0].valid = false;
+	m->xlat[1].valid = false;
+}
+
+/*
  * x86_gpa_to_hva - the monitor's pointer to the byte at gpa.
  * Returns NULL if gpa is MMIO (no range covers it). If avail is not NULL
  * it receives the number of bytes from gpa to the end of the range

@@ -21,6 +21,15 @@ x86_gva_access(struct x86_machine *m, const struct x86_state *st, gva_t la,
 	unsigned i;
 	int rc;
 
+	/* The usual case, one page: one translation, one access. */
+	if (len > 0 && x86_page_chunk(la, len) == len) {
+		rc = x86_mmu_gva_to_gpa(m, st, la, acc, &gpa, exc);
+		if (rc != 0)
+			return rc;
+		rc = write ? x86_gpa_write(m, gpa, buf, len) :
+		    x86_gpa_read(m, gpa, buf, len);
+		return rc != 0 ? X86_MMU_EMEM : 0;
+	}
 	for (i = 0; left > 0; i++) {
 		rc = x86_mmu_gva_to_gpa(m, st, a, acc, &gpa, exc);
 		if (rc != 0)

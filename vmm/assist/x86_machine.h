@@ -56,6 +56,31 @@ struct x86_memrange {
 #define X86_PROT_WRITE BIT(1)   /* clear for ROM: writes are dropped */
 };
 
+/*
+ * One remembered data translation of the guest MMU: the walk of one
+ * linear 4 KiB page for one access kind, kept and checked by
+ * x86_mmu_gva_to_gpa (x86_walk.c, where the rules are) so that the next
+ * access to the page re-reads the entries of the walk instead of walking.
+ * Not a TLB: it is used only while every entry still holds its value.
+ */
+#define X86_XLAT_LEVELS 5
+
+struct x86_xlat {
+	bool valid;
+	uint8_t n;                      /* entries the walk read (1-5) */
+	uint8_t size;                   /* their size: 4 or 8 bytes */
+	/* the key: what the walk and its checks read besides the entries */
+	uint8_t cpl;
+	uint8_t maxphyaddr;             /* x86_machine.maxphyaddr */
+	bool ac;                        /* RFLAGS.AC (SMAP) */
+	uint64_t cr0, cr3, cr4, efer;
+	gva_t page;                     /* the linear page */
+	/* the result */
+	gpa_t gpa;                      /* its guest-physical page */
+	uint64_t pte[X86_XLAT_LEVELS];
+	const uint8_t *pte_hva[X86_XLAT_LEVELS];
+};
+
 struct x86_machine {
 	struct x86_memrange ranges[X86_MEMMAP_MAX];
 	unsigned nranges;
@@ -69,6 +94,14 @@ struct x86_machine {
 	 */
 	uint8_t maxphyaddr;
 	x86_xmm_cb_t xmm_cb;    /* optional, see x86_xmm_cb_t */
+	/*
+	 * Data translations of x86_mmu_gva_to_gpa, [0] for reads, [1] for
+	 * writes; zero-filled they are empty. x86_memmap_add empties them;
+	 * an owner that changes ranges[] or nranges itself calls
+	 * x86_xlat_flush (x86_walk.h).
+	 */
+	struct x86_xlat xlat[2];
+	uint64_t xlat_hits, xlat_misses;        /* for statistics and tests */
 };
 
 /*

@@ -22,7 +22,8 @@
  * pages are always allowed), AMD's MBZ bit 8 of PML4/PML5 entries (Intel
  * ignores it; we follow Intel), alignment checks (#AC), TLBs: every
  * translation reflects the tables in guest memory as they are now (the
- * fetch cache of x86_fetch.h re-reads every entry it depends on).
+ * fetch cache of x86_fetch.h and the translation cache of data accesses,
+ * struct x86_xlat, re-read every entry they depend on).
  * Accessed and dirty bits are set like hardware: A in every entry of a
  * successful walk, D in the leaf entry on a write access (the update is
  * dropped when the table lies in a read-only range).

@@ -392,12 +392,118 @@ x86_walk_gva(struct x86_machine *m, const struct x86_state *st, gva_t la,
 	return X86_MMU_FAULT;
 }
 
+/* ------------------------------------------------------------------------ */
+/*
+ * The translation cache (struct x86_xlat in x86_machine.h): the walk of
+ * one linear 4 KiB page per access kind, read or write (an MMIO exit
+ * translates the same operand page each time; the walk is most of the
+ * cost of the access). An entry answers only what a new walk would
+ * answer, with the same side effects:
+ *  - keyed by the linear page, the access kind (which entry), and by
+ *    whole registers, a superset of what the walk and its checks read
+ *    (x86_walk_mode, x86_walk_start, x86_walk_rsvd, x86_walk_allowed):
+ *    CR0 (PG, WP), CR3, CR4 (PAE, PSE, LA57, SMAP, SMEP), EFER (LMA,
+ *    NXE), the CPL, RFLAGS.AC and MAXPHYADDR. In long mode the page also
+ *    fixes whether la is canonical (bits 63:47 or 63:56 are in it);
+ *  - filled only after a successful walk, with the entries as memory
+ *    holds them after its A/D updates (A everywhere, D in the leaf of a
+ *    write), and used only while every entry still holds that value,
+ *    re-read through the monitor's pointers kept from the walk: equal
+ *    entries make a new walk take the same path, pass the same checks,
+ *    find the same page, and set no A or D bit (an entry in a read-only
+ *    view, whose update a walk drops, is compared as it is). A guest
+ *    that changes its tables behind our back is seen on the next access;
+ *  - never for an instruction fetch or an implicit access (those walk),
+ *    nor without paging (no walk to save).
+ * The pointers stay good because views are never removed; the map
+ * functions empty the cache anyway when they change it.
+ */
+
+/* Is x, for the linear page page, what a walk under st would give? */
+static inline bool
+x86_xlat_hit(const struct x86_xlat *x, const struct x86_machine *m,
+	     const struct x86_state *st, gva_t page)
+{
+	if (!x->valid || x->page != page || x->cr3 != st->cr3 ||
+	    x->cr0 != st->cr0 || x->cr4 != st->cr4 || x->efer != st->efer ||
+	    x->cpl != st->cpl || x->maxphyaddr != m->maxphyaddr ||
+	    x->ac != ((st->rflags & X86_RFLAGS_AC) != 0))
+		return false;
+	/* one load per entry: the size is a constant in each loop */
+	if (x->size == 8) {
+		for (unsigned i = 0; i < x->n; i++) {
+			if (x86_le_load64(x->pte_hva[i]) != x->pte[i])
+				return false;
+		}
+		return true;
+	}
+	for (unsigned i = 0; i < x->n; i++) {
+		if (x86_le_load32(x->pte_hva[i]) != x->pte[i])
+			return false;
+	}
+	return true;
+}
+
+/* Remember the successful walk w of the linear page page to gpa. */
+static void
+x86_xlat_fill(struct x86_xlat *x, const struct x86_machine *m,
+	      const struct x86_state *st, gva_t page, const struct x86_walk *w,
+	      gpa_t gpa)
+{
+	_Static_assert(X86_XLAT_LEVELS == X86_WALK_MAXLEVELS, "one walk");
+	x->valid = w->n > 0;
+	x->n = (uint8_t)w->n;
+	x->size = (uint8_t)w->size;
+	for (unsigned i = 0; i < w->n; i++) {
+		x->pte[i] = w->pte[i];
+		x->pte_hva[i] = w->pte_hva[i];
+	}
+	x->cpl = st->cpl;
+	x->maxphyaddr = m->maxphyaddr;
+	x->ac = (st->rflags & X86_RFLAGS_AC) != 0;
+	x->cr0 = st->cr0;
+	x->cr3 = st->cr3;
+	x->cr4 = st->cr4;
+	x->efer = st->efer;
+	x->page = page;
+	x->gpa = gpa & ~(gpa_t)PAGE_MASK;
+}
+
+/*
+ * x86_mmu_gva_to_gpa without a cache hit: walk, and refill x (if not
+ * NULL) after a successful walk. Apart, so that the hit path needs no
+ * room for a struct x86_walk.
+ */
+static __attribute__((noinline)) int
+x86_xlat_walk(struct x86_machine *m, const struct x86_state *st, gva_t la,
+	      unsigned acc, struct x86_xlat *x, gpa_t *gpa,
+	      struct x86_exception *exc)
+{
+	struct x86_walk w;
+	int rc;
+
+	rc = x86_walk_gva(m, st, la, acc, &w, gpa, exc);
+	if (rc == 0 && x != NULL)
+		x86_xlat_fill(x, m, st, la & ~(gva_t)PAGE_MASK, &w, *gpa);
+	return rc;
+}
+
 int
 x86_mmu_gva_to_gpa(struct x86_machine *m, const struct x86_state *st,
 		   gva_t la, unsigned acc, gpa_t *gpa,
 		   struct x86_exception *exc)
 {
-	struct x86_walk w;
+	struct x86_xlat *x;
 
-	return x86_walk_gva(m, st, la, acc, &w, gpa, exc);
+	if ((acc & ~(unsigned)X86_ACC_WRITE) != 0 || !(st->cr0 & X86_CR0_PG))
+		return x86_xlat_walk(m, st, la, acc, NULL, gpa, exc);
+	x = &m->xlat[(acc & X86_ACC_WRITE) ? 1 : 0];
+	if (x86_xlat_hit(x, m, st, la & ~(gva_t)PAGE_MASK)) {
+		m->xlat_hits++;
+		*gpa = x->gpa | (la & PAGE_MASK);
+		return 0;
+	}
+	m->xlat_misses++;
+	x->valid = false;
+	return x86_xlat_walk(m, st, la, acc, x, gpa, exc);
 }

@@ -41,6 +41,10 @@ struct x86_walk {
  * kind acc under the paging mode of st (CR0.PG, CR4.PAE/PSE/LA57,
  * EFER.LMA/NXE, CR0.WP, CR4.SMEP/SMAP, RFLAGS.AC, CPL).
  * la need not be page-aligned; *gpa receives the full address.
+ * A data access (acc 0 or X86_ACC_WRITE) with paging on goes through the
+ * machine's translation cache (m->xlat, see x86_walk.c): the same result,
+ * side effects and faults as a walk, for a re-read of the entries of the
+ * last walk of the same page and kind instead of a walk.
  * In long mode a non-canonical la gives #GP(0); outside long mode la is
  * truncated to 32 bits.
  * Returns 0, X86_MMU_FAULT (#PF: error code in exc->error, la in
