@@ -21,6 +21,7 @@ static int stub_acks;
 static bool stub_nmi;
 static uint8_t stub_cr8_get, stub_cr8_set;
 static int stub_cr8_sets;
+static int stub_polls;
 
 bool vmm_intr_pending(struct vmm_vcpu *vv)
 {
@@ -59,6 +60,7 @@ uint8_t vmm_get_cr8(struct vmm_vcpu *vv)
 /* The combined question, made of the three above as vmm.h defines it. */
 void vmm_intr_poll(struct vmm_vcpu *vv, bool take_nmi, struct vmm_intr_poll *p)
 {
+	stub_polls++;
 	p->cr8 = vmm_get_cr8(vv);
 	p->nmi = take_nmi && vmm_nmi_take(vv);
 	p->pending = vmm_intr_pending(vv);
@@ -86,7 +88,7 @@ static void reset(void)
 	event_init(&vcpu);
 	vmcb->state.cr0 = X86_CR0_PE;
 	vmcb->state.rflags = X86_RFLAGS_IF | 2;
-	stub_npending = stub_acks = stub_cr8_sets = 0;
+	stub_npending = stub_acks = stub_cr8_sets = stub_polls = 0;
 	stub_nmi = false;
 	stub_cr8_get = stub_cr8_set = 0;
 }
@@ -503,6 +505,93 @@ static void test_cr8(void)
 	ut_ok(stub_cr8_sets == 1, "cr8: our own V_TPR is not mistaken for a guest write", NULL);
 }
 
+/*
+ * The monitor is not asked again after an exit that touched no device
+ * (event_monitor_unchanged()) when its last answer was "nothing"; after
+ * any other exit it must be: an interrupt a device raised meanwhile would
+ * otherwise wait for the next unrelated exit.
+ */
+static void test_monitor_skip(void)
+{
+	reset();
+	event_before_entry(&vcpu, VV);
+	ut_ok(stub_polls == 1 && vmcb->ctrl.eventinj == 0 && !(vmcb->ctrl.v_intr & VMCB_CTRL_V_IRQ),
+	      "skip: the first entry asks the monitor, nothing to deliver", "polls %d", stub_polls);
+	event_after_exit(&vcpu, VV);
+	event_monitor_unchanged(&vcpu);
+	event_before_entry(&vcpu, VV);
+	ut_ok(stub_polls == 1, "skip: after an exit that touched no device, no question",
+	      "polls %d", stub_polls);
+	/* An exit that may have touched a device (no event_monitor_unchanged()). */
+	event_after_exit(&vcpu, VV);
+	pend(0x30);
+	event_before_entry(&vcpu, VV);
+	ut_ok(stub_polls >= 2 && armed(0x30), "skip: after any other exit, asked again: the new "
+	      "interrupt is handed over", "polls %d v_intr 0x%llx", stub_polls,
+	      (unsigned long long)vmcb->ctrl.v_intr);
+	/* Twice in a row without the unchanged mark: asked each time. */
+	vmcb->ctrl.v_intr &= ~VMCB_CTRL_V_IRQ;
+	event_after_exit(&vcpu, VV);
+	event_before_entry(&vcpu, VV);
+	event_after_exit(&vcpu, VV);
+	pend(0x31);
+	event_before_entry(&vcpu, VV);
+	ut_ok(armed(0x31), "skip: a quiet entry does not make the next one skip the question",
+	      "polls %d v_intr 0x%llx", stub_polls, (unsigned long long)vmcb->ctrl.v_intr);
+}
+
+/*
+ * The same rule on the full path (something queued): an exception after
+ * an exit that touched no device is injected without a question and
+ * without inventing an NMI or an interrupt; after one that may have,
+ * the question is asked; and an answer with an interrupt pending is
+ * not remembered as "nothing".
+ */
+static void test_monitor_skip_full(void)
+{
+	reset();
+	event_before_entry(&vcpu, VV);                  /* asked: nothing */
+	event_after_exit(&vcpu, VV);
+	event_gp(&vcpu);
+	event_monitor_unchanged(&vcpu);
+	event_before_entry(&vcpu, VV);
+	ut_ok(stub_polls == 1 && vmcb->ctrl.eventinj == word_err(X86_EXC_GP, 0) && stub_acks == 0 &&
+	      !(vmcb->ctrl.v_intr & VMCB_CTRL_V_IRQ) && !vcpu.events.nmi,
+	      "skip, full path: #GP injected, no question, no NMI or interrupt made up",
+	      "polls %d eventinj 0x%llx acks %d v_intr 0x%llx nmi %d", stub_polls,
+	      (unsigned long long)vmcb->ctrl.eventinj, stub_acks,
+	      (unsigned long long)vmcb->ctrl.v_intr, vcpu.events.nmi);
+
+	/* #GP delivered; a #UD from an exit that may have raised an interrupt. */
+	vmcb->ctrl.eventinj = 0;
+	event_after_exit(&vcpu, VV);
+	event_ud(&vcpu);
+	pend(0x30);
+	event_before_entry(&vcpu, VV);
+	ut_ok(stub_polls == 2, "skip, full path: after another exit the question is asked",
+	      "polls %d", stub_polls);
+	/* #UD delivered: the interrupt comes next, even after an exit that touched no device. */
+	vmcb->ctrl.eventinj = 0;
+	vmcb->ctrl.v_intr &= ~VMCB_CTRL_V_IRQ;
+	event_after_exit(&vcpu, VV);
+	event_monitor_unchanged(&vcpu);
+	event_before_entry(&vcpu, VV);
+	ut_ok(armed(0x30), "skip, full path: a pending interrupt is not forgotten",
+	      "polls %d v_intr 0x%llx", stub_polls, (unsigned long long)vmcb->ctrl.v_intr);
+
+	/* Two pending: the first is taken, then an exit that touched no device. */
+	reset();
+	pend(0x30);
+	pend(0x31);
+	event_before_entry(&vcpu, VV);
+	vmcb->ctrl.v_intr &= ~VMCB_CTRL_V_IRQ;         /* the CPU took 0x30 */
+	event_after_exit(&vcpu, VV);
+	event_monitor_unchanged(&vcpu);
+	event_before_entry(&vcpu, VV);
+	ut_ok(armed(0x31), "skip: an answer with an interrupt pending is not 'nothing'",
+	      "polls %d v_intr 0x%llx", stub_polls, (unsigned long long)vmcb->ctrl.v_intr);
+}
+
 int main(void)
 {
 	vmcb = aligned_alloc(4096, sizeof(*vmcb));
@@ -514,6 +603,8 @@ int main(void)
 	test_nmi();
 	test_irq();
 	test_cr8();
+	test_monitor_skip();
+	test_monitor_skip_full();
 	free(vmcb);
 	return ut_done();
 }
