@@ -182,11 +182,17 @@ void vmm_port_io(struct vmm_vcpu *vv, uint16_t port, bool in, unsigned size, uin
 	struct vmm *vmm = vv->vmm;
 
 	if (!bus_pio(&vmm->bus, port, !in, size, val)) {
+		uint64_t *logged = &vmm->unclaimed_port_logged[port / 64];
+		uint64_t bit = 1ULL << (port % 64);
+
 		vmm->unclaimed_pio++;
-		if (vmm_log_enabled(VMM_LOG_DEBUG))
-			vmm_log(VMM_LOG_DEBUG, "vmm: %s%u %s unclaimed port 0x%x%s\n",
+		/* Once per port, as unclaimed MMIO once per page: a guest polling absent hardware must not flood the log. */
+		if (vmm_log_enabled(VMM_LOG_DEBUG) && !(*logged & bit)) {
+			*logged |= bit;
+			vmm_log(VMM_LOG_DEBUG, "vmm: %s%u %s unclaimed port 0x%x%s (port logged once)\n",
 				in ? "in" : "out", size * 8u, in ? "from" : "to",
 				port, in ? " -> all ones" : " ignored");
+		}
 	}
 }
 

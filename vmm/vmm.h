@@ -30,8 +30,8 @@
  *          Back: the 8259's INTA and the LAPIC's EOI of an IOAPIC pin's
  *          vector reach the line's device as an acknowledge (irq.h);
  *          the PIT reinjects late ticks with it.
- * Unclaimed ports read all-ones and ignore writes; so does unclaimed
- * MMIO (logged once per page at debug level).
+ * Unclaimed ports read all-ones and ignore writes (logged once per
+ * port at debug level); so does unclaimed MMIO (once per page).
  *
  * Locks: one per device (vmm/bus.h has the order). The monitor's own
  * fields are per vCPU or set once at start.
@@ -126,6 +126,7 @@ struct vmm {
 	gpa_t unclaimed_page[VMM_UNCLAIMED_LOGGED];
 	unsigned nunclaimed;
 	uint64_t unclaimed_pio, unclaimed_mmio;  /* statistics */
+	uint64_t unclaimed_port_logged[0x10000 / 64];   /* one bit per port: logged once */
 };
 
 /*

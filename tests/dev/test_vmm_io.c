@@ -208,6 +208,15 @@ static void test_unclaimed_ports(void)
 	out(0x2fb, 1, 0);
 	ut_ok(strstr(vmm_log_last, "out8") != NULL && strstr(vmm_log_last, "port 0x2fb ignored") != NULL,
 	      "an unclaimed port write is logged as ignored", "%s", vmm_log_last);
+	vmm_log_last[0] = 0;
+	in(0x2fa, 1);
+	out(0x2fa, 2, 0);
+	in(0x2fb, 4);
+	ut_ok(vmm_log_last[0] == 0, "an unclaimed port is logged once, whatever the size or direction "
+	      "of later accesses", "%s", vmm_log_last);
+	in(0x2fc, 1);
+	ut_ok(strstr(vmm_log_last, "port 0x2fc") != NULL, "the next unclaimed port is logged again",
+	      "%s", vmm_log_last);
 	DT_EQ(exits_bad, 0, "unclaimed ports: every exit done");
 }
 
