@@ -51,6 +51,12 @@ void mt_mem_cb(void *ctx, struct x86_mem *mem);
 /* Machine with mt_ram at GPA 0 (RW) and the logging Mem callback. */
 void mt_machine_init(struct x86_machine *m);
 
+/*
+ * st zeroed, then 64-bit mode with 4-level paging at CR3 0x1000 (CR0.WP,
+ * EFER.NXE), RFLAGS 0x2, a 64-bit code segment at CPL 0.
+ */
+void mt_state_long(struct x86_state *st);
+
 /* TAP reporting; returns ok. */
 bool mt_check(bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -41,13 +41,7 @@ fc_setup_4l(struct x86_state *st)
 	mt_w64(0x3000, 0x4000 | E);
 	mt_w64(0x4000 + 8 * (FC_LA >> 12), FC_FRAME | E);
 	mt_w64(0x5000 + 8 * (FC_LA >> 12), FC_FRAME2 | E);
-	memset(st, 0, sizeof(*st));
-	st->cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP;
-	st->cr4 = X86_CR4_PAE;
-	st->efer = X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
-	st->cr3 = 0x1000;
-	st->rflags = 0x2;
-	st->seg[X86_SEG_CS].attr = 0x09b | X86_SEGATTR_L;
+	mt_state_long(st);
 	st->rip = FC_LA + 0x100;
 	for (unsigned i = 0; i < 16; i++) {
 		mt_ram[FC_FRAME + 0x100 + i] = (uint8_t)(0xa0 + i);

@@ -272,13 +272,7 @@ gva_setup(struct x86_machine *m, struct x86_state *st)
 {
 	mt_machine_init(m);
 	memset(mt_ram, 0, 0x60000);
-	memset(st, 0, sizeof(*st));
-	st->cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP;
-	st->cr4 = X86_CR4_PAE;
-	st->efer = X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
-	st->cr3 = 0x1000;
-	st->rflags = 0x2;
-	st->seg[X86_SEG_CS].attr = 0x09b | X86_SEGATTR_L;
+	mt_state_long(st);
 	mt_w64(0x1000, 0x2000 | P | RW | US);
 	mt_w64(0x2000, 0x3000 | P | RW | US);
 	mt_w64(0x3000, 0x4000 | P | RW | US);

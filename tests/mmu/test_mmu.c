@@ -80,6 +80,18 @@ mt_check(bool ok, const char *fmt, ...)
 }
 
 void
+mt_state_long(struct x86_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP;
+	st->cr4 = X86_CR4_PAE;
+	st->efer = X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
+	st->cr3 = 0x1000;
+	st->rflags = 0x2;
+	st->seg[X86_SEG_CS].attr = 0x09b | X86_SEGATTR_L;
+}
+
+void
 mt_w32(gpa_t gpa, uint32_t v)
 {
 	memcpy(&mt_ram[gpa], &v, 4);

@@ -48,13 +48,7 @@ xl_setup_4l(struct x86_state *st)
 	mt_w64(0x3000, 0x4000 | E);
 	mt_w64(XL_PTE, XL_FRAME | E);
 	mt_w64(XL_PTE + 8, XL_FRAME3 | E);
-	memset(st, 0, sizeof(*st));
-	st->cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP;
-	st->cr4 = X86_CR4_PAE;
-	st->efer = X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
-	st->cr3 = 0x1000;
-	st->rflags = 0x2;
-	st->seg[X86_SEG_CS].attr = 0x09b | X86_SEGATTR_L;
+	mt_state_long(st);
 }
 
 enum { XL_MISS, XL_HIT, XL_NONE };      /* XL_NONE: the cache is not used */
