@@ -332,6 +332,29 @@ def hv_part(serial_text, started_re=None):
     return serial_text[m.start():] if m else ''
 
 
+def run_qemu_logged(argv, log, timeout):
+    """Run QEMU (argv) to its end, or kill it after timeout seconds; its
+    serial output goes to the file log. Returns (rc or None on a
+    timeout, stderr bytes, seconds, serial text with \\n line ends)."""
+    start = time.monotonic()
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        _, err = p.communicate(timeout=timeout)
+        rc = p.returncode
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+        rc = None
+    elapsed = time.monotonic() - start
+    try:
+        with open(log, 'rb') as f:
+            serial = f.read().decode('utf-8', 'replace')
+    except OSError:
+        serial = ''
+    return rc, err, elapsed, serial.replace('\r\n', '\n')
+
+
 def run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=(), cpu=None,
             firmware='bios'):
     """Boot iso_path once; return a Result."""
@@ -343,23 +366,7 @@ def run_iso(iso_path, mem_mib=512, timeout=60, accel=None, extra_args=(), cpu=No
             nvram = copy_uefi_vars(os.path.join(tmp, 'ovmf_vars.fd'))
         argv = qemu_argv(iso_path, mem_mib, accel, 'file:' + log, extra_args, cpu,
                          firmware, nvram)
-        start = time.monotonic()
-        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
-        try:
-            out, err = p.communicate(timeout=timeout)
-            rc = p.returncode
-        except subprocess.TimeoutExpired:
-            p.kill()
-            out, err = p.communicate()
-            rc = None
-        elapsed = time.monotonic() - start
-        try:
-            with open(log, 'rb') as f:
-                serial = f.read().decode('utf-8', 'replace')
-        except OSError:
-            serial = ''
-    serial = serial.replace('\r\n', '\n')
+        rc, err, elapsed, serial = run_qemu_logged(argv, log, timeout)
     status, reason = decode_exit(rc, serial)
     return Result(status, reason, serial, hv_part(serial), elapsed, rc,
                   (err or b'').decode('utf-8', 'replace'))
@@ -435,23 +442,7 @@ def run_plain(boot_sector, guest_bin, args='', mem_mib=128, timeout=60, cpu='max
         disk = plain_disk(boot_sector, guest_bin, os.path.join(tmp, 'disk.img'), args, mem_mib)
         log = os.path.join(tmp, 'serial.log')
         argv = plain_argv(disk, mem_mib, 'file:' + log, cpu, accel, extra_args)
-        start = time.monotonic()
-        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
-        try:
-            _, err = p.communicate(timeout=timeout)
-            rc = p.returncode
-        except subprocess.TimeoutExpired:
-            p.kill()
-            _, err = p.communicate()
-            rc = None
-        elapsed = time.monotonic() - start
-        try:
-            with open(log, 'rb') as f:
-                serial = f.read().decode('utf-8', 'replace')
-        except OSError:
-            serial = ''
-    serial = serial.replace('\r\n', '\n')
+        rc, err, elapsed, serial = run_qemu_logged(argv, log, timeout)
     status, reason = decode_exit(rc, serial, PLAIN_MARKER_RE)
     return Result(status, reason, serial, hv_part(serial, PLAIN_MARKER_RE), elapsed, rc,
                   (err or b'').decode('utf-8', 'replace'))
