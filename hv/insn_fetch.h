@@ -62,7 +62,7 @@ static inline bool insn_next_rip_cached(const struct insn_fetch_cache *ic, const
 	    s->cr0 != fc->cr0 || s->cr4 != fc->cr4 || s->efer != fc->efer ||
 	    s->cpl != fc->cpl || ((s->rflags & X86_RFLAGS_VM) != 0) != fc->vm)
 		return false;
-	if (!x86_fetch_cache_fresh(fc) || x86_le_load64(ic->code) != ic->bytes)
+	if (!x86_walk_memo_fresh(&fc->walk) || x86_le_load64(ic->code) != ic->bytes)
 		return false;
 	*next = ic->next;
 	return true;

@@ -44,12 +44,7 @@ x86_fetch_cache_fill(struct x86_fetch_cache *fc, struct x86_machine *m,
 	if (w->n == 0 || r == NULL || !(r->prot & X86_PROT_READ) ||
 	    r->size - (gpa - r->gpa) < PAGE_SIZE)
 		return;
-	fc->n = (uint8_t)w->n;
-	fc->size = (uint8_t)w->size;
-	for (unsigned i = 0; i < w->n; i++) {
-		fc->pte[i] = w->pte[i];
-		fc->pte_hva[i] = w->pte_hva[i];
-	}
+	x86_walk_memo_save(&fc->walk, w);
 	fc->code = r->hva + (gpa - r->gpa);
 	fc->cr0 = st->cr0;
 	fc->cr3 = st->cr3;
@@ -81,7 +76,7 @@ x86_fetch_cached(struct x86_machine *m, const struct x86_state *st,
 	int rc;
 
 	if (x86_fetch_cache_key_ok(fc, st) && fc->page == page &&
-	    x86_fetch_cache_fresh(fc)) {
+	    x86_walk_memo_fresh(&fc->walk)) {
 		fc->hits++;
 		memcpy(buf, fc->code + (la & PAGE_MASK), len);
 		return 0;

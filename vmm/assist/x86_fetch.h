@@ -41,8 +41,6 @@
  */
 struct x86_fetch_cache {
 	bool valid;
-	uint8_t n;                      /* entries the walk read (1-5) */
-	uint8_t size;                   /* their size: 4 or 8 bytes */
 	/* the key */
 	uint8_t cpl;
 	bool vm;                        /* RFLAGS.VM */
@@ -52,9 +50,7 @@ struct x86_fetch_cache {
 	/* what the key fixes, for the short path */
 	uint8_t cpu_mode;               /* enum x86_cpu_mode */
 	uint64_t ip_mask;               /* IP, EIP or RIP */
-	/* the walk */
-	uint64_t pte[X86_WALK_MAXLEVELS];
-	const uint8_t *pte_hva[X86_WALK_MAXLEVELS];
+	struct x86_walk_memo walk;      /* its entries, re-read on each hit */
 	const uint8_t *code;            /* monitor's view of the page */
 	uint64_t hits, misses;          /* for statistics and tests */
 };
@@ -115,35 +111,6 @@ x86_fetch_cache_key_ok(const struct x86_fetch_cache *fc,
 }
 
 /*
- * Does every entry the cached walk read still hold its value? Written
- * out per level (the walk reads at most X86_WALK_MAXLEVELS entries):
- * this runs on every cached fetch.
- */
-static inline bool
-x86_fetch_cache_fresh(const struct x86_fetch_cache *fc)
-{
-	const uint8_t *const *h = fc->pte_hva;
-	const uint64_t *e = fc->pte;
-
-	_Static_assert(X86_WALK_MAXLEVELS == 5, "one case per level");
-	if (fc->size == 8) {
-		switch (fc->n) {
-		case 5: if (x86_le_load64(h[4]) != e[4]) return false; /* fallthrough */
-		case 4: if (x86_le_load64(h[3]) != e[3]) return false; /* fallthrough */
-		case 3: if (x86_le_load64(h[2]) != e[2]) return false; /* fallthrough */
-		case 2: if (x86_le_load64(h[1]) != e[1]) return false; /* fallthrough */
-		case 1: return x86_le_load64(h[0]) == e[0];
-		default: return false;
-		}
-	}
-	switch (fc->n) {
-	case 2: if (x86_le_load32(h[1]) != e[1]) return false; /* fallthrough */
-	case 1: return x86_le_load32(h[0]) == e[0];
-	default: return false;
-	}
-}
-
-/*
  * x86_fetch_cache_lookup - the monitor's pointer to the 15 bytes at CS:RIP
  * of st in the cached page, when fc holds that page under the key of st,
  * its entries are unchanged and all 15 bytes lie within the page and,
@@ -171,7 +138,7 @@ x86_fetch_cache_lookup(struct x86_fetch_cache *fc, const struct x86_state *st)
 	}
 	/* the same page, 15 bytes before its end (one unsigned compare) */
 	if (la - fc->page > PAGE_SIZE - X86_INSN_MAX_LEN ||
-	    !x86_fetch_cache_fresh(fc))
+	    !x86_walk_memo_fresh(&fc->walk))
 		return NULL;
 	fc->hits++;
 	return fc->code + (la - fc->page);

@@ -13,6 +13,7 @@
 #define X86_MACHINE_H
 
 #include "vmm_env.h"
+#include "x86_walk_memo.h"
 
 /* One port access. data holds size bytes, little-endian. */
 struct x86_io {
@@ -63,12 +64,8 @@ struct x86_memrange {
  * access to the page re-reads the entries of the walk instead of walking.
  * Not a TLB: it is used only while every entry still holds its value.
  */
-#define X86_XLAT_LEVELS 5
-
 struct x86_xlat {
 	bool valid;
-	uint8_t n;                      /* entries the walk read (1-5) */
-	uint8_t size;                   /* their size: 4 or 8 bytes */
 	/* the key: what the walk and its checks read besides the entries */
 	uint8_t cpl;
 	uint8_t maxphyaddr;             /* x86_machine.maxphyaddr */
@@ -77,8 +74,7 @@ struct x86_xlat {
 	gva_t page;                     /* the linear page */
 	/* the result */
 	gpa_t gpa;                      /* its guest-physical page */
-	uint64_t pte[X86_XLAT_LEVELS];
-	const uint8_t *pte_hva[X86_XLAT_LEVELS];
+	struct x86_walk_memo walk;      /* its entries, re-read on each hit */
 };
 
 struct x86_machine {

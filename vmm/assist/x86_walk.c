@@ -429,19 +429,7 @@ x86_xlat_hit(const struct x86_xlat *x, const struct x86_machine *m,
 	    x->cpl != st->cpl || x->maxphyaddr != m->maxphyaddr ||
 	    x->ac != ((st->rflags & X86_RFLAGS_AC) != 0))
 		return false;
-	/* one load per entry: the size is a constant in each loop */
-	if (x->size == 8) {
-		for (unsigned i = 0; i < x->n; i++) {
-			if (x86_le_load64(x->pte_hva[i]) != x->pte[i])
-				return false;
-		}
-		return true;
-	}
-	for (unsigned i = 0; i < x->n; i++) {
-		if (x86_le_load32(x->pte_hva[i]) != x->pte[i])
-			return false;
-	}
-	return true;
+	return x86_walk_memo_fresh(&x->walk);
 }
 
 /* Remember the successful walk w of the linear page page to gpa. */
@@ -450,14 +438,8 @@ x86_xlat_fill(struct x86_xlat *x, const struct x86_machine *m,
 	      const struct x86_state *st, gva_t page, const struct x86_walk *w,
 	      gpa_t gpa)
 {
-	_Static_assert(X86_XLAT_LEVELS == X86_WALK_MAXLEVELS, "one walk");
 	x->valid = w->n > 0;
-	x->n = (uint8_t)w->n;
-	x->size = (uint8_t)w->size;
-	for (unsigned i = 0; i < w->n; i++) {
-		x->pte[i] = w->pte[i];
-		x->pte_hva[i] = w->pte_hva[i];
-	}
+	x86_walk_memo_save(&x->walk, w);
 	x->cpl = st->cpl;
 	x->maxphyaddr = m->maxphyaddr;
 	x->ac = (st->rflags & X86_RFLAGS_AC) != 0;

@@ -10,6 +10,7 @@
 #define X86_WALK_H
 
 #include "x86_mmu.h"
+#include "x86_walk_memo.h"
 
 #define X86_WALK_MAXLEVELS 5
 
@@ -35,6 +36,20 @@ struct x86_walk {
 	uint64_t xd;                            /* entries ORed: XD anywhere */
 	uint32_t err;                           /* #PF bits found by the walk */
 };
+
+_Static_assert(X86_WALK_MAXLEVELS == X86_WALK_MEMO_LEVELS, "a memo holds a whole walk");
+
+/* Remember the entries of the successful walk w (x86_walk_memo.h). */
+static inline void
+x86_walk_memo_save(struct x86_walk_memo *wm, const struct x86_walk *w)
+{
+	wm->n = (uint8_t)w->n;
+	wm->size = (uint8_t)w->size;
+	for (unsigned i = 0; i < w->n; i++) {
+		wm->pte[i] = w->pte[i];
+		wm->pte_hva[i] = w->pte_hva[i];
+	}
+}
 
 /*
  * x86_mmu_gva_to_gpa - translate the linear address la for an access of
