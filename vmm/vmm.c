@@ -177,23 +177,33 @@ static void vmm_xmm(void *ctx, unsigned reg, bool write, uint8_t data[16])
 /* ---------------------------------------------------------------------- */
 /* Port and MMIO accesses of the assists */
 
+/*
+ * An access nobody claimed (the bus has made a read all-ones): count it,
+ * and log the port the first time, as unclaimed MMIO once per page, so
+ * that a guest polling absent hardware does not flood the log. Apart and
+ * cold: the claimed path of vmm_port_io() keeps its small frame.
+ */
+static __attribute__((noinline, cold)) void vmm_port_unclaimed(struct vmm *vmm, uint16_t port,
+								 bool in, unsigned size)
+{
+	uint64_t *logged = &vmm->unclaimed_port_logged[port / 64];
+	uint64_t bit = 1ULL << (port % 64);
+
+	vmm->unclaimed_pio++;
+	if (vmm_log_enabled(VMM_LOG_DEBUG) && !(*logged & bit)) {
+		*logged |= bit;
+		vmm_log(VMM_LOG_DEBUG, "vmm: %s%u %s unclaimed port 0x%x%s (port logged once)\n",
+			in ? "in" : "out", size * 8u, in ? "from" : "to",
+			port, in ? " -> all ones" : " ignored");
+	}
+}
+
 void vmm_port_io(struct vmm_vcpu *vv, uint16_t port, bool in, unsigned size, uint32_t *val)
 {
 	struct vmm *vmm = vv->vmm;
 
-	if (!bus_pio(&vmm->bus, port, !in, size, val)) {
-		uint64_t *logged = &vmm->unclaimed_port_logged[port / 64];
-		uint64_t bit = 1ULL << (port % 64);
-
-		vmm->unclaimed_pio++;
-		/* Once per port, as unclaimed MMIO once per page: a guest polling absent hardware must not flood the log. */
-		if (vmm_log_enabled(VMM_LOG_DEBUG) && !(*logged & bit)) {
-			*logged |= bit;
-			vmm_log(VMM_LOG_DEBUG, "vmm: %s%u %s unclaimed port 0x%x%s (port logged once)\n",
-				in ? "in" : "out", size * 8u, in ? "from" : "to",
-				port, in ? " -> all ones" : " ignored");
-		}
-	}
+	if (!bus_pio(&vmm->bus, port, !in, size, val))
+		vmm_port_unclaimed(vmm, port, in, size);
 }
 
 /* The I/O Assist's port callback (string I/O): bytes in io->data, little-endian. */
