@@ -93,7 +93,9 @@ def build(busybox, out_path, init=INIT):
     ]
     data = b''.join(parts)
     data += b'\0' * (-len(data) % 512)
-    tmp = out_path + '.tmp'
+    # A name of this process's own: the linux_* tests run in parallel and
+    # each builds the same initramfs (os.replace makes the last one win).
+    tmp = '%s.%d.tmp' % (out_path, os.getpid())
     with open(tmp, 'wb') as f:
         f.write(data)
     os.replace(tmp, out_path)
