@@ -267,14 +267,14 @@ static void event_irq(struct svm_vcpu *vcpu, struct vmm_vcpu *vv, bool shadow, b
 		v->ctrl.intercept_misc1 &= ~VMCB_CTRL_INTERCEPT_VINTR;
 }
 
-void event_monitor_unchanged(struct svm_vcpu *vcpu)
-{
-	vcpu->events.monitor_same = true;
-}
-
-/* event_before_entry() when the queue may hold something or the monitor must be asked. */
+/*
+ * event_before_entry() when the queue may hold something or the monitor
+ * had something to say. asked: the answer of a question just asked with
+ * take_nmi (event_entry_poll()), or NULL to ask here if need be.
+ */
 static __attribute__((noinline)) void event_before_entry_full(struct svm_vcpu *vcpu,
-							      struct vmm_vcpu *vv)
+							      struct vmm_vcpu *vv,
+							      const struct vmm_intr_poll *asked)
 {
 	struct event_queue *q = &vcpu->events;
 	struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
@@ -283,15 +283,18 @@ static __attribute__((noinline)) void event_before_entry_full(struct svm_vcpu *v
 
 	/*
 	 * One question to the monitor: CR8, an NMI unless one waits here, a
-	 * pending interrupt; none if nothing can have changed since it last
-	 * had nothing (event_monitor_unchanged()).
+	 * pending interrupt; none if it had nothing last time and nothing
+	 * has changed since (event.h).
 	 */
-	if (!q->monitor_same || !q->monitor_idle) {
-		vmm_intr_poll(vv, !q->nmi, &ip);
+	if (asked != NULL || !q->monitor_idle || vmm_intr_changes(vv) != q->monitor_changes) {
+		if (asked != NULL)
+			ip = *asked;
+		else
+			vmm_intr_poll(vv, !q->nmi, &ip);
 		/* With an NMI waiting here the LAPIC's was not asked for: not idle. */
 		q->monitor_idle = !q->nmi && !ip.nmi && !ip.pending;
+		q->monitor_changes = ip.changes;
 	}
-	q->monitor_same = false;
 	if (ip.cr8 != q->cr8) {
 		c->v_intr = (c->v_intr & ~VMCB_CTRL_V_TPR) | SHIFTIN(ip.cr8, VMCB_CTRL_V_TPR);
 		q->cr8 = ip.cr8;
@@ -312,22 +315,14 @@ static __attribute__((noinline)) void event_before_entry_full(struct svm_vcpu *v
 }
 
 /*
- * The common case of an entry, without the frame of the full one: the
- * queue is empty (no event to re-deliver, no exception, no NMI waiting
- * or in its handler, no step, no acknowledged interrupt) and the monitor
- * has nothing: its last poll found nothing and nothing can have changed
- * since (monitor_same), or a poll now finds nothing (no NMI, no
- * interrupt, the same TPR). The full path would then inject nothing,
- * begin no step, and leave V_IRQ and the IRET and VINTR intercepts off:
- * the same stores here. Anything else goes the full way, which polls
- * again (an idle poll has taken nothing: asking twice is harmless).
+ * The stores of an entry with nothing to deliver (event_before_entry()):
+ * what the full path would store then, with no event, no step, no V_IRQ,
+ * no IRET or VINTR intercept.
  */
-/* The stores of an entry with nothing to deliver (event_before_entry()). */
 static inline void event_entry_quiet(struct svm_vcpu *vcpu)
 {
 	struct vmcb_ctrl *c = &vcpu->vmcb->ctrl;
 
-	vcpu->events.monitor_same = false;
 	c->eventinj = 0;
 	c->intercept_misc1 &= ~(VMCB_CTRL_INTERCEPT_IRET | VMCB_CTRL_INTERCEPT_VINTR);
 	c->v_intr &= ~(VMCB_CTRL_V_IRQ | VMCB_CTRL_V_INTR_VECTOR | VMCB_CTRL_V_INTR_PRIO |
@@ -337,8 +332,8 @@ static inline void event_entry_quiet(struct svm_vcpu *vcpu)
 /*
  * event_before_entry() with an empty queue and a monitor to ask: if it
  * has nothing (no NMI, no interrupt, the TPR of q->cr8), the quiet
- * entry; else the full path, which polls again. An NMI the poll hands
- * over is queued first, so that it is not lost.
+ * entry; else the full path with this answer (an NMI it handed over is
+ * queued there, so that it is not lost).
  */
 static __attribute__((noinline)) void event_entry_poll(struct svm_vcpu *vcpu,
 						       struct vmm_vcpu *vv)
@@ -347,21 +342,21 @@ static __attribute__((noinline)) void event_entry_poll(struct svm_vcpu *vcpu,
 	struct vmm_intr_poll ip;
 
 	vmm_intr_poll(vv, true, &ip);
-	if (ip.nmi)
-		q->nmi = true;
-	q->monitor_idle = !ip.nmi && !ip.pending && ip.cr8 == q->cr8;
-	if (q->monitor_idle)
-		event_entry_quiet(vcpu);
-	else
-		event_before_entry_full(vcpu, vv);
+	if (ip.nmi || ip.pending || ip.cr8 != q->cr8) {
+		event_before_entry_full(vcpu, vv, &ip);
+		return;
+	}
+	q->monitor_idle = true;
+	q->monitor_changes = ip.changes;
+	event_entry_quiet(vcpu);
 }
 
 /*
  * The common case of an entry, without the frame of the full one: the
  * queue is empty (no event to re-deliver, no exception, no NMI waiting
  * or in its handler, no step, no acknowledged interrupt) and the monitor
- * has nothing: its last poll found nothing and nothing can have changed
- * since (monitor_same), or a poll now finds nothing (event_entry_poll()).
+ * has nothing: its last poll found nothing and vmm_intr_changes() has not
+ * moved since, or a poll now finds nothing (event_entry_poll()).
  * The full path would then inject nothing, begin no step, and leave
  * V_IRQ and the IRET and VINTR intercepts off: the same stores here.
  */
@@ -371,8 +366,8 @@ void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
 
 	if (q->redeliver != 0 || q->exc || q->nmi || q->nmi_masked ||
 	    q->step != EVENT_STEP_NONE || q->virq >= 0)
-		event_before_entry_full(vcpu, vv);
-	else if (!q->monitor_same || !q->monitor_idle)
+		event_before_entry_full(vcpu, vv, NULL);
+	else if (!q->monitor_idle || vmm_intr_changes(vv) != q->monitor_changes)
 		event_entry_poll(vcpu, vv);
 	else
 		event_entry_quiet(vcpu);

@@ -65,7 +65,7 @@ struct event_queue {
 	bool virq_armed;                /* in V_IRQ at the last VMRUN */
 	uint8_t cr8;                    /* V_TPR as last written by us */
 	bool monitor_idle;              /* the last poll: no NMI, no interrupt, TPR = cr8 */
-	bool monitor_same;              /* nothing touched the monitor since: skip the poll */
+	uint32_t monitor_changes;       /* vmm_intr_changes() at the last poll */
 	uint64_t injected[4];           /* statistics: exceptions, NMIs, interrupts, re-deliveries */
 };
 
@@ -91,18 +91,12 @@ void event_gp(struct svm_vcpu *vcpu);
 void event_ud(struct svm_vcpu *vcpu);
 
 /*
- * The monitor's interrupt state is as event_before_entry() last saw it:
- * since that entry the exit touched no device, LAPIC or 8259 (CPUID,
- * VMMCALL, an MSR of the hypervisor's own), the host ran no device timer
- * and passed no input or NMI, and the guest left CR8 alone. Time alone
- * changes nothing before the host's next look (every device timer, the
- * LAPIC's included, is on the virtual clock, whose deadline bounds that
- * look). Then, if that poll found nothing, the next event_before_entry()
- * does not ask again. One vCPU: another vCPU's IPI would break this.
+ * Before VMRUN: choose the event for EVENTINJ, open windows for the rest.
+ * The monitor is asked for interrupts and NMIs (vmm_intr_poll()) unless
+ * its last answer was "nothing" and vmm_intr_changes() has not moved
+ * since: most exits (CPUID, an MSR, a port or MMIO register that raises
+ * no line) then pay one comparison instead of the question.
  */
-void event_monitor_unchanged(struct svm_vcpu *vcpu);
-
-/* Before VMRUN: choose the event for EVENTINJ, open windows for the rest. */
 void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv);
 
 /* The IRET intercept: the guest is about to leave its NMI handler. */

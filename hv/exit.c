@@ -121,7 +121,6 @@ static bool exit_vmmcall(struct vm *vm, struct svm_vcpu *vcpu)
 		event_ud(vcpu);
 		return false;
 	}
-	vm->exit_pure = true;           /* the calls below read and write no device */
 	switch (fn) {
 	case GUEST_VMMCALL_PING:
 		vcpu->gpr[X86_GPR_RAX] = GUEST_VMMCALL_PONG;
@@ -300,8 +299,6 @@ void exit_handle(struct vm *vm)
 	exit_handler_t h = exit_handlers[slot];
 
 	vm->exit_stats[slot]++;
-	/* CPUID asks no device; exit_vmmcall() and exit_msr() say so themselves. */
-	vm->exit_pure = c->exitcode == VMCB_EXITCODE_CPUID;
 	if (log_level >= LOG_DEBUG)
 		log_printf(LOG_DEBUG, "exit %s rip=0x%llx info1=0x%llx info2=0x%llx\n",
 			   vmcb_exitcode_str(c->exitcode),

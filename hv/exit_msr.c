@@ -175,7 +175,6 @@ bool exit_msr(struct vm *vm, struct svm_vcpu *vcpu)
 
 	/* The monitor's MSRs first (IA32_APIC_BASE, x2APIC, TSC deadline), then ours. */
 	r = vmm_msr(vm_vv(vm, vcpu), msr, write, &val);
-	vm->exit_pure = r == VMM_MSR_UNHANDLED;     /* ours: no device saw it */
 	if (r == VMM_MSR_UNHANDLED)
 		r = (write ? exit_msr_write(vcpu, msr, val) : exit_msr_read(vcpu, msr, &val)) ?
 		    VMM_MSR_OK : VMM_MSR_GP;

@@ -48,7 +48,6 @@ struct vm {
 	struct vmm vmm;
 	struct svm_vcpu vcpu;
 	bool halted;                    /* in HLT, waiting for an interrupt */
-	bool exit_pure;                 /* the exit's handler touched no device (event.h) */
 
 	/* Host side (vm_host.c, vm_run.c). */
 	uint64_t tsc0;                  /* host TSC at virtual time 0 */

@@ -101,11 +101,11 @@ static __attribute__((noinline)) void vm_host_work(struct vm *vm, uint64_t seen)
 /*
  * Everything the host does between two VMRUNs that is not the exit's own
  * handling. Cheap unless there is work: a host interrupt came, input
- * waits, a device timer or the watchdog is due. Returns true if there was
- * none (nothing reached the monitor). Inline in the vCPU loop: the check
- * for work is all the exit path of an intercepted CPUID pays for.
+ * waits, a device timer or the watchdog is due. Inline in the vCPU loop:
+ * the check for work is all the exit path of an intercepted CPUID pays
+ * for.
  */
-static inline bool vm_host_events(struct vm *vm)
+static inline void vm_host_events(struct vm *vm)
 {
 	uint64_t wake = vm->host_armed_ns;
 	uint64_t seen = intr_event_count();
@@ -121,9 +121,8 @@ static inline bool vm_host_events(struct vm *vm)
 	    tsc_read() - vm->tsc0 < vm->host_look_ticks &&
 	    vm->vmm.clock.next >= wake &&
 	    (vm->con_len == 0 || vm->con_since + VM_CONSOLE_FLUSH_NS >= wake))
-		return true;
+		return;
 	vm_host_work(vm, seen);
-	return false;
 }
 
 /* Can the halted vCPU go on: an interrupt it takes (IF is set), an NMI, an exception? */
@@ -192,20 +191,16 @@ int vm_run(struct vm *vm)
 {
 	struct svm_vcpu *vcpu = &vm->vcpu;
 	struct vmm_vcpu *vv = vm_vv(vm, vcpu);
-	bool quiet;
 
 	if (vm->watchdog_ns != 0)
 		vm->watchdog_at = vm_now(vm) + vm->watchdog_ns;
 	vm->host_armed_ns = 0;
 	vm->host_look_ticks = 0;
-	vm->exit_pure = false;
 	vm->run_ticks = tsc_read();
 	while (!vm->stopped) {
-		quiet = vm_host_events(vm);
+		vm_host_events(vm);
 		if (vm->stopped)
 			break;
-		if (quiet && vm->exit_pure)
-			event_monitor_unchanged(vcpu);
 		event_before_entry(vcpu, vv);
 		if (vm->exitprof)
 			vm_prof_entry(vm);
@@ -213,7 +208,6 @@ int vm_run(struct vm *vm)
 		if (vm->exitprof)
 			vm->prof_exit = tsc_read();
 		event_after_exit(vcpu, vv);
-		vm->exit_pure = false;
 		exit_handle(vm);
 		if (vm->halted && !vm->stopped)
 			vm_halt(vm);

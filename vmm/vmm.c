@@ -67,11 +67,16 @@ static void vmm_ioapic_reset(void *ctx, unsigned pin)
 		irq_ack_reset(&vmm->line_ack[pin == 2 ? 0 : pin]);
 }
 
-/* The 8259's INT output: vCPU 0's LINT0 pin, read when the vCPU asks. */
+/*
+ * The 8259's INT output changed: vCPU 0's LINT0 pin, read when the vCPU
+ * asks (vmm_intr_poll()); the change is counted so that it does ask.
+ */
 static void vmm_pic_intr(void *ctx, bool level)
 {
-	(void)ctx;
+	struct vmm *vmm = ctx;
+
 	(void)level;
+	vmm->vcpu[0].pic_changes++;
 }
 
 /* An IOAPIC message: to every LAPIC it addresses (lowest priority: the first). */
@@ -332,6 +337,12 @@ void vmm_intr_poll(struct vmm_vcpu *vv, bool take_nmi, struct vmm_intr_poll *p)
 	p->nmi = lp.nmi;
 	p->pending = lp.pending >= 0 ||
 		     (vv->id == 0 && lp.accepts_pic && i8259_output(&vv->vmm->pic));
+	p->changes = vmm_intr_changes(vv);
+}
+
+uint32_t vmm_intr_changes(struct vmm_vcpu *vv)
+{
+	return lapic_changes(&vv->lapic) + vv->pic_changes;
 }
 
 /*

@@ -100,7 +100,7 @@ struct vmm_vcpu {
 	 */
 	struct x86_machine mach;
 	struct lapic lapic;
-	bool pic_intr;                  /* the 8259's INT reached this vCPU's LINT0 */
+	uint32_t pic_changes;           /* the 8259's INT output changed (vCPU 0's LINT0) */
 };
 
 struct vmm {
@@ -207,8 +207,21 @@ struct vmm_intr_poll {
 	uint8_t cr8;
 	bool nmi;
 	bool pending;
+	uint32_t changes;       /* vmm_intr_changes() after the poll */
 };
 void vmm_intr_poll(struct vmm_vcpu *vv, bool take_nmi, struct vmm_intr_poll *p);
+
+/*
+ * A count that moves whenever the answer of vmm_intr_poll() may have
+ * changed: the LAPIC's state (lapic_changes()) or the 8259's output
+ * towards this vCPU. While it stays the same, a poll gives the same
+ * answer, so the vCPU need not ask again after an exit that raised no
+ * interrupt (a port, an MMIO register, an MSR of a device that did not
+ * touch its line). Time alone does not move it: every device timer, the
+ * LAPIC's included, fires from the virtual clock (vmm_run_timers()),
+ * which moves it if the timer raises a line.
+ */
+uint32_t vmm_intr_changes(struct vmm_vcpu *vv);
 
 /* The host's NMI input for this vCPU (the physical NMI, forwarded): LINT1. */
 void vmm_nmi_input(struct vmm_vcpu *vv);

@@ -22,6 +22,7 @@ static bool stub_nmi;
 static uint8_t stub_cr8_get, stub_cr8_set;
 static int stub_cr8_sets;
 static int stub_polls;
+static uint32_t stub_changes;   /* vmm_intr_changes(): moved by every change below */
 
 bool vmm_intr_pending(struct vmm_vcpu *vv)
 {
@@ -39,6 +40,7 @@ int vmm_intr_ack(struct vmm_vcpu *vv)
 		return -1;
 	vec = stub_pending[0];
 	memmove(stub_pending, stub_pending + 1, sizeof(int) * (size_t)--stub_npending);
+	stub_changes++;
 	return vec;
 }
 
@@ -47,6 +49,8 @@ bool vmm_nmi_take(struct vmm_vcpu *vv)
 	bool n = stub_nmi;
 
 	(void)vv;
+	if (n)
+		stub_changes++;
 	stub_nmi = false;
 	return n;
 }
@@ -64,6 +68,13 @@ void vmm_intr_poll(struct vmm_vcpu *vv, bool take_nmi, struct vmm_intr_poll *p)
 	p->cr8 = vmm_get_cr8(vv);
 	p->nmi = take_nmi && vmm_nmi_take(vv);
 	p->pending = vmm_intr_pending(vv);
+	p->changes = stub_changes;
+}
+
+uint32_t vmm_intr_changes(struct vmm_vcpu *vv)
+{
+	(void)vv;
+	return stub_changes;
 }
 
 void vmm_set_cr8(struct vmm_vcpu *vv, uint8_t cr8)
@@ -93,9 +104,23 @@ static void reset(void)
 	stub_cr8_get = stub_cr8_set = 0;
 }
 
+/* What a device does: a new request, an NMI, a TPR; each moves the count. */
 static void pend(int vec)
 {
 	stub_pending[stub_npending++] = vec;
+	stub_changes++;
+}
+
+static void raise_nmi(void)
+{
+	stub_nmi = true;
+	stub_changes++;
+}
+
+static void set_tpr(uint8_t cr8)
+{
+	stub_cr8_get = cr8;
+	stub_changes++;
 }
 
 static uint64_t word(unsigned vec, unsigned type)
@@ -233,7 +258,7 @@ static void test_order(void)
 	vmcb->ctrl.exitintinfo = word(0x80, VMCB_CTRL_EVENTINJ_TYPE_SOFTINT);
 	event_after_exit(&vcpu, VV);
 	event_ud(&vcpu);
-	stub_nmi = true;
+	raise_nmi();
 	event_before_entry(&vcpu, VV);
 	ut_ok(vmcb->ctrl.eventinj == word(0x80, VMCB_CTRL_EVENTINJ_TYPE_SOFTINT),
 	      "order: the event EXITINTINFO reports goes first", "0x%llx",
@@ -274,9 +299,9 @@ static void test_nmi(void)
 
 	/* In the handler: no second NMI until its IRET, then a step over the IRET. */
 	reset();
-	stub_nmi = true;
+	raise_nmi();
 	event_before_entry(&vcpu, VV);
-	stub_nmi = true;
+	raise_nmi();
 	event_before_entry(&vcpu, VV);
 	ut_ok(vmcb->ctrl.eventinj == 0 && vcpu.events.nmi &&
 	      (vmcb->ctrl.intercept_misc1 & VMCB_CTRL_INTERCEPT_IRET),
@@ -301,7 +326,7 @@ static void test_nmi(void)
 	      (unsigned long long)vcpu.events.injected[1]);
 	/* One NMI, one injection: after its IRET nothing more, and no step. */
 	reset();
-	stub_nmi = true;
+	raise_nmi();
 	event_before_entry(&vcpu, VV);
 	event_iret(&vcpu);
 	ut_ok(!(vmcb->state.rflags & X86_RFLAGS_TF) && vcpu.events.step == EVENT_STEP_NONE,
@@ -314,7 +339,7 @@ static void test_nmi(void)
 	/* Blocked by the interrupt shadow: step over the shadowed instruction. */
 	reset();
 	vmcb->ctrl.intr_shadow = VMCB_CTRL_INTR_SHADOW;
-	stub_nmi = true;
+	raise_nmi();
 	event_before_entry(&vcpu, VV);
 	ut_ok(vmcb->ctrl.eventinj == 0 && (vmcb->state.rflags & X86_RFLAGS_TF) &&
 	      vcpu.events.step == EVENT_STEP_SHADOW,
@@ -333,7 +358,7 @@ static void test_nmi(void)
 	reset();
 	vmcb->state.rflags |= X86_RFLAGS_TF;
 	vmcb->ctrl.intr_shadow = VMCB_CTRL_INTR_SHADOW;
-	stub_nmi = true;
+	raise_nmi();
 	event_before_entry(&vcpu, VV);
 	vmcb->ctrl.intr_shadow = 0;
 	vmcb->state.dr6 = EXIT_DR6_BS;
@@ -345,7 +370,7 @@ static void test_nmi(void)
 	/* A data breakpoint that hit during our step is the guest's. */
 	reset();
 	vmcb->ctrl.intr_shadow = VMCB_CTRL_INTR_SHADOW;
-	stub_nmi = true;
+	raise_nmi();
 	event_before_entry(&vcpu, VV);
 	vmcb->state.dr6 = EXIT_DR6_BS | 1;
 	ut_ok(!event_step_done(&vcpu) && vmcb->state.dr6 == 1,
@@ -478,7 +503,7 @@ static void test_irq(void)
 	reset();
 	pend(0x45);
 	vmcb->ctrl.intr_shadow = VMCB_CTRL_INTR_SHADOW;
-	stub_nmi = true;
+	raise_nmi();
 	event_before_entry(&vcpu, VV);
 	ut_ok(!(vmcb->ctrl.v_intr & VMCB_CTRL_V_IRQ) && stub_acks == 0,
 	      "irq: no interrupt while single-stepping", "v_intr 0x%llx",
@@ -496,7 +521,7 @@ static void test_cr8(void)
 	      "sets %d value %u", stub_cr8_sets, stub_cr8_set);
 	event_after_exit(&vcpu, VV);
 	ut_ok(stub_cr8_sets == 1, "cr8: unchanged V_TPR is not written again", NULL);
-	stub_cr8_get = 9;
+	set_tpr(9);
 	event_before_entry(&vcpu, VV);
 	ut_ok(SHIFTOUT(vmcb->ctrl.v_intr, VMCB_CTRL_V_TPR) == 9,
 	      "cr8: the LAPIC's TPR goes to V_TPR", "v_intr 0x%llx",
@@ -506,10 +531,10 @@ static void test_cr8(void)
 }
 
 /*
- * The monitor is not asked again after an exit that touched no device
- * (event_monitor_unchanged()) when its last answer was "nothing"; after
- * any other exit it must be: an interrupt a device raised meanwhile would
- * otherwise wait for the next unrelated exit.
+ * The monitor is not asked again while vmm_intr_changes() stands still
+ * and its last answer was "nothing"; once the count moves it must be: an
+ * interrupt a device raised meanwhile would otherwise wait for the next
+ * unrelated exit.
  */
 static void test_monitor_skip(void)
 {
@@ -518,34 +543,62 @@ static void test_monitor_skip(void)
 	ut_ok(stub_polls == 1 && vmcb->ctrl.eventinj == 0 && !(vmcb->ctrl.v_intr & VMCB_CTRL_V_IRQ),
 	      "skip: the first entry asks the monitor, nothing to deliver", "polls %d", stub_polls);
 	event_after_exit(&vcpu, VV);
-	event_monitor_unchanged(&vcpu);
 	event_before_entry(&vcpu, VV);
-	ut_ok(stub_polls == 1, "skip: after an exit that touched no device, no question",
+	ut_ok(stub_polls == 1, "skip: nothing changed since the answer 'nothing': no question",
 	      "polls %d", stub_polls);
-	/* An exit that may have touched a device (no event_monitor_unchanged()). */
+	/* Proof that the count is what decides: a change it does not see is not asked about. */
+	stub_pending[stub_npending++] = 0x2f;
+	event_after_exit(&vcpu, VV);
+	event_before_entry(&vcpu, VV);
+	ut_ok(stub_polls == 1 && !(vmcb->ctrl.v_intr & VMCB_CTRL_V_IRQ),
+	      "skip: the count, not the state, decides", "polls %d", stub_polls);
+	stub_npending = 0;
+	/* A device raised a line: the count moved. */
 	event_after_exit(&vcpu, VV);
 	pend(0x30);
 	event_before_entry(&vcpu, VV);
-	ut_ok(stub_polls >= 2 && armed(0x30), "skip: after any other exit, asked again: the new "
+	ut_ok(stub_polls == 2 && armed(0x30), "skip: once the count moves, asked again: the new "
 	      "interrupt is handed over", "polls %d v_intr 0x%llx", stub_polls,
 	      (unsigned long long)vmcb->ctrl.v_intr);
-	/* Twice in a row without the unchanged mark: asked each time. */
+	/* Taken; the acknowledge moved the count, and the answer was not 'nothing'. */
 	vmcb->ctrl.v_intr &= ~VMCB_CTRL_V_IRQ;
 	event_after_exit(&vcpu, VV);
 	event_before_entry(&vcpu, VV);
+	ut_ok(stub_polls == 3, "skip: after an answer with an interrupt, asked again",
+	      "polls %d", stub_polls);
 	event_after_exit(&vcpu, VV);
-	pend(0x31);
 	event_before_entry(&vcpu, VV);
-	ut_ok(armed(0x31), "skip: a quiet entry does not make the next one skip the question",
-	      "polls %d v_intr 0x%llx", stub_polls, (unsigned long long)vmcb->ctrl.v_intr);
+	ut_ok(stub_polls == 3, "skip: then quiet again", "polls %d", stub_polls);
+	/* An NMI and a TPR change move the count too. */
+	event_after_exit(&vcpu, VV);
+	raise_nmi();
+	event_before_entry(&vcpu, VV);
+	ut_ok(stub_polls == 4 && vmcb->ctrl.eventinj == word(2, VMCB_CTRL_EVENTINJ_TYPE_NMI),
+	      "skip: an NMI is asked about and injected", "polls %d eventinj 0x%llx", stub_polls,
+	      (unsigned long long)vmcb->ctrl.eventinj);
+	reset();
+	event_before_entry(&vcpu, VV);
+	event_after_exit(&vcpu, VV);
+	set_tpr(3);
+	event_before_entry(&vcpu, VV);
+	ut_ok(stub_polls == 2 && SHIFTOUT(vmcb->ctrl.v_intr, VMCB_CTRL_V_TPR) == 3,
+	      "skip: a TPR change is asked about and reaches V_TPR", "polls %d v_intr 0x%llx",
+	      stub_polls, (unsigned long long)vmcb->ctrl.v_intr);
+	/* A guest MOV to CR8 (V_TPR) may unmask a request: asked, though the count stands. */
+	event_after_exit(&vcpu, VV);
+	event_before_entry(&vcpu, VV);
+	vmcb->ctrl.v_intr = (vmcb->ctrl.v_intr & ~VMCB_CTRL_V_TPR) | SHIFTIN(1, VMCB_CTRL_V_TPR);
+	event_after_exit(&vcpu, VV);
+	event_before_entry(&vcpu, VV);
+	ut_ok(stub_polls == 3, "skip: after a guest CR8 write, asked again", "polls %d",
+	      stub_polls);
 }
 
 /*
- * The same rule on the full path (something queued): an exception after
- * an exit that touched no device is injected without a question and
- * without inventing an NMI or an interrupt; after one that may have,
- * the question is asked; and an answer with an interrupt pending is
- * not remembered as "nothing".
+ * The same rule on the full path (something queued): an exception while
+ * the count stands is injected without a question and without inventing
+ * an NMI or an interrupt; after the count moved, the question is asked;
+ * and an answer with an interrupt pending is not remembered as "nothing".
  */
 static void test_monitor_skip_full(void)
 {
@@ -553,7 +606,6 @@ static void test_monitor_skip_full(void)
 	event_before_entry(&vcpu, VV);                  /* asked: nothing */
 	event_after_exit(&vcpu, VV);
 	event_gp(&vcpu);
-	event_monitor_unchanged(&vcpu);
 	event_before_entry(&vcpu, VV);
 	ut_ok(stub_polls == 1 && vmcb->ctrl.eventinj == word_err(X86_EXC_GP, 0) && stub_acks == 0 &&
 	      !(vmcb->ctrl.v_intr & VMCB_CTRL_V_IRQ) && !vcpu.events.nmi,
@@ -562,31 +614,29 @@ static void test_monitor_skip_full(void)
 	      (unsigned long long)vmcb->ctrl.eventinj, stub_acks,
 	      (unsigned long long)vmcb->ctrl.v_intr, vcpu.events.nmi);
 
-	/* #GP delivered; a #UD from an exit that may have raised an interrupt. */
+	/* #GP delivered; a #UD from an exit that raised an interrupt. */
 	vmcb->ctrl.eventinj = 0;
 	event_after_exit(&vcpu, VV);
 	event_ud(&vcpu);
 	pend(0x30);
 	event_before_entry(&vcpu, VV);
-	ut_ok(stub_polls == 2, "skip, full path: after another exit the question is asked",
+	ut_ok(stub_polls == 2, "skip, full path: after the count moved the question is asked",
 	      "polls %d", stub_polls);
-	/* #UD delivered: the interrupt comes next, even after an exit that touched no device. */
+	/* #UD delivered: the interrupt comes next, the count standing still. */
 	vmcb->ctrl.eventinj = 0;
 	vmcb->ctrl.v_intr &= ~VMCB_CTRL_V_IRQ;
 	event_after_exit(&vcpu, VV);
-	event_monitor_unchanged(&vcpu);
 	event_before_entry(&vcpu, VV);
 	ut_ok(armed(0x30), "skip, full path: a pending interrupt is not forgotten",
 	      "polls %d v_intr 0x%llx", stub_polls, (unsigned long long)vmcb->ctrl.v_intr);
 
-	/* Two pending: the first is taken, then an exit that touched no device. */
+	/* Two pending: the first is taken, then an exit that changed nothing. */
 	reset();
 	pend(0x30);
 	pend(0x31);
 	event_before_entry(&vcpu, VV);
 	vmcb->ctrl.v_intr &= ~VMCB_CTRL_V_IRQ;         /* the CPU took 0x30 */
 	event_after_exit(&vcpu, VV);
-	event_monitor_unchanged(&vcpu);
 	event_before_entry(&vcpu, VV);
 	ut_ok(armed(0x31), "skip: an answer with an interrupt pending is not 'nothing'",
 	      "polls %d v_intr 0x%llx", stub_polls, (unsigned long long)vmcb->ctrl.v_intr);

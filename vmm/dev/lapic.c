@@ -158,6 +158,12 @@ static void lapic_clear(uint32_t *v, unsigned vec)
 	v[vec >> 5] &= ~(1u << (vec & 31));
 }
 
+/* What lapic_poll() reports may change (lapic_changes()). */
+static void lapic_changed(struct lapic *l)
+{
+	l->changes++;
+}
+
 /* The highest vector set in a 256-bit register, or -1. */
 static int lapic_highest(const uint32_t *v)
 {
@@ -206,6 +212,7 @@ static bool lapic_accept(struct lapic *l, unsigned vec, bool level)
 		lapic_set(l->tmr, vec);
 	else
 		lapic_clear(l->tmr, vec);
+	lapic_changed(l);
 	return true;
 }
 
@@ -332,6 +339,7 @@ static void lapic_receive(struct lapic *l, unsigned mode, unsigned vec, bool lev
 		return;
 	case LAPIC_DM_NMI:
 		l->nmi_pending = true;
+		lapic_changed(l);
 		return;
 	}
 	vmm_log(VMM_LOG_DEBUG, "lapic %u: delivery mode %u ignored\n", l->id, mode);
@@ -458,6 +466,7 @@ static void lapic_write_reg(struct lapic *l, unsigned idx, uint32_t val, struct 
 {
 	uint32_t w = val & lapic_wmask(l, idx);
 
+	lapic_changed(l);       /* TPR, SVR, EOI, an LVT entry: any write may change the answer */
 	if (idx >= LAPIC_REG_LVT_TIMER && idx <= LAPIC_REG_LVT_ERROR) {
 		if (!lapic_sw_enabled(l))
 			w |= LAPIC_LVT_MASKED;  /* SDM 11.4.7.2: cannot be cleared */
@@ -572,6 +581,7 @@ int lapic_set_apicbase(struct lapic *l, uint64_t val)
 	if (!old_x2 && x2)
 		l->regs[LAPIC_REG_ICR_HI] = 0;  /* 32-bit destination from now on */
 	l->apicbase = (val & ~LAPIC_APICBASE_BSP) | (l->apicbase & LAPIC_APICBASE_BSP);
+	lapic_changed(l);
 	rc = 0;
 out:
 	vmm_lock_release(&l->lock);
@@ -713,13 +723,17 @@ void lapic_set_lint(struct lapic *l, unsigned pin, bool level)
 	now = lapic_lint_asserted(l, pin);
 	lvt = l->regs[LAPIC_REG_LVT_LINT0 + pin];
 	if (!lapic_hw_enabled(l)) {
-		if (pin == 1 && level && !raw_was)
+		if (pin == 1 && level && !raw_was) {
 			l->nmi_pending = true;
+			lapic_changed(l);
+		}
 	} else if ((lvt & LAPIC_LVT_MASKED) == 0) {
 		switch (SHIFTOUT(lvt, LAPIC_LVT_DM)) {
 		case LAPIC_DM_NMI:
-			if (now && !was)
+			if (now && !was) {
 				l->nmi_pending = true;
+				lapic_changed(l);
+			}
 			break;
 		case LAPIC_DM_FIXED:
 			if (pin == 0 && (lvt & LAPIC_LVT_LEVEL))
@@ -790,8 +804,10 @@ void lapic_poll(struct lapic *l, bool take_nmi, struct lapic_poll *p)
 	vmm_lock_acquire(&l->lock);
 	p->tpr = (uint8_t)l->regs[LAPIC_REG_TPR];
 	p->nmi = take_nmi && l->nmi_pending;
-	if (p->nmi)
+	if (p->nmi) {
 		l->nmi_pending = false;
+		lapic_changed(l);
+	}
 	p->accepts_pic = lapic_accepts_pic_locked(l);
 	p->pending = lapic_pending_locked(l);
 	vmm_lock_release(&l->lock);
@@ -803,6 +819,7 @@ void lapic_ack(struct lapic *l, uint8_t vector)
 	if (lapic_test(l->irr, vector)) {
 		lapic_clear(l->irr, vector);
 		lapic_set(l->isr, vector);
+		lapic_changed(l);
 	}
 	vmm_lock_release(&l->lock);
 }
@@ -813,7 +830,10 @@ bool lapic_take_nmi(struct lapic *l)
 
 	vmm_lock_acquire(&l->lock);
 	n = l->nmi_pending;
-	l->nmi_pending = false;
+	if (n) {
+		l->nmi_pending = false;
+		lapic_changed(l);
+	}
 	vmm_lock_release(&l->lock);
 	return n;
 }
@@ -831,6 +851,9 @@ uint8_t lapic_get_tpr(struct lapic *l)
 void lapic_set_tpr(struct lapic *l, uint8_t tpr)
 {
 	vmm_lock_acquire(&l->lock);
-	l->regs[LAPIC_REG_TPR] = tpr;
+	if (l->regs[LAPIC_REG_TPR] != tpr) {
+		l->regs[LAPIC_REG_TPR] = tpr;
+		lapic_changed(l);
+	}
 	vmm_lock_release(&l->lock);
 }

@@ -96,6 +96,7 @@ struct lapic {
 	uint64_t timer_due;             /* virtual ns of the next expiry, VCLOCK_NEVER if none */
 	bool cap_tsc_deadline;          /* lapic_set_caps() */
 	uint8_t maxphyaddr;
+	uint32_t changes;               /* lapic_changes() */
 };
 
 /*
@@ -169,6 +170,19 @@ struct lapic_poll {
 	int pending;
 };
 void lapic_poll(struct lapic *l, bool take_nmi, struct lapic_poll *p);
+
+/*
+ * A count that moves whenever what lapic_poll() would report may have
+ * changed (IRR, ISR, TPR, SVR, an LVT entry, IA32_APIC_BASE, the NMI
+ * latch); the same count means the same answer. Time alone moves it
+ * only through the timer's expiry, which the clock runs at its deadline
+ * (or a register access before it). Read without the lock: one vCPU
+ * reads its own LAPIC between its exits.
+ */
+static inline uint32_t lapic_changes(const struct lapic *l)
+{
+	return l->changes;
+}
 
 /* TPR (bits 7:4 are CR8 in 64-bit mode: the VMCB's V_TPR keeps it while the guest runs). */
 uint8_t lapic_get_tpr(struct lapic *l);
