@@ -65,17 +65,20 @@ class Symbols:
 
 
 def dfilter(syms, dis):
-    """The -dfilter ranges: the image without tsc_init and memset's REP STOS."""
-    tsc = syms.find('tsc_init')
-    ms = syms.find('memset')
-    body = dis[dis.index('<memset>:'):]
-    rep = int(re.search(r'\n\s*([0-9a-f]+):\s*rep stos', body).group(1), 16)
-    if not ms[0] <= rep < ms[0] + ms[1]:
-        raise RuntimeError('no REP STOS in memset')
+    """The -dfilter ranges: the image without tsc_init and the REP STOS of memset (and of
+    any function it was inlined into: the image is built with LTO)."""
+    tsc = next(s for s in syms.syms if s[2] == 'tsc_init' or s[2].startswith('tsc_init.'))
+    skip = [(tsc[0], tsc[0] + tsc[1])]
+    for m in re.finditer(r'\n\s*([0-9a-f]+):\s*rep stos', dis):
+        a = int(m.group(1), 16)
+        skip.append((a, a + 2))
+    if len(skip) == 1:
+        raise RuntimeError('no REP STOS in the image')
     lo, parts = syms.addr['__image_start'], []
-    for a, b in sorted([(tsc[0], tsc[0] + tsc[1]), (rep, rep + 2)]):
-        parts.append('0x%x..0x%x' % (lo, a - 1))
-        lo = b
+    for a, b in sorted(skip):
+        if a > lo:
+            parts.append('0x%x..0x%x' % (lo, a - 1))
+        lo = max(lo, b)
     parts.append('0x%x..0x%x' % (lo, syms.addr['__image_end'] - 1))
     return ','.join(parts)
 

@@ -12,7 +12,7 @@
 extern const uint64_t intr_pic_stubs[16];
 extern const char intr_stub_timer[], intr_stub_spurious[], intr_stub_nmi[];
 
-static volatile uint64_t intr_events;   /* every interrupt and NMI taken */
+volatile uint64_t intr_events;          /* intr.h */
 static volatile unsigned intr_nmis;
 static volatile uintptr_t intr_nmi_rsp;  /* where the last NMI handler ran */
 
@@ -49,11 +49,6 @@ void intr_nmi(void)
 	intr_nmi_rsp = (uintptr_t)__builtin_frame_address(0);
 	__atomic_add_fetch(&intr_nmis, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&intr_events, 1, __ATOMIC_RELAXED);
-}
-
-uint64_t intr_event_count(void)
-{
-	return intr_events;
 }
 
 unsigned intr_nmi_take(void)

@@ -43,8 +43,16 @@ static inline void intr_halt(void)
 	__asm__ volatile("sti; hlt; cli" : : : "memory");
 }
 
-/* Interrupts and NMIs taken since boot: a change means there is host work. */
-uint64_t intr_event_count(void);
+/*
+ * Interrupts and NMIs taken since boot: a change means there is host
+ * work. Inline: the vCPU loop reads it after every exit.
+ */
+extern volatile uint64_t intr_events;
+
+static inline uint64_t intr_event_count(void)
+{
+	return intr_events;
+}
 
 /* Physical NMIs taken since the last call (the handler counts them). */
 unsigned intr_nmi_take(void);
