@@ -44,8 +44,9 @@ static bool exit_msr_is_ignored(uint32_t msr)
 	return false;
 }
 
-/* Return the address of the VMCB field backing msr, or NULL. */
-static uint64_t *exit_msr_vmcb_field(struct vmcb_state *s, uint32_t msr)
+/* Return the address of the VMCB field backing msr, or NULL. Inline: one switch on the exit path. */
+static inline __attribute__((always_inline)) uint64_t *exit_msr_vmcb_field(struct vmcb_state *s,
+									   uint32_t msr)
 {
 	switch (msr) {
 	case MSR_SYSENTER_CS:    return &s->sysenter_cs;
@@ -137,12 +138,22 @@ static bool exit_msr_write_efer(struct svm_vcpu *vcpu, uint64_t val)
 				     msr_policy_efer_writable(svm_host_cpuid));
 }
 
-/* WRMSR: EDX:EAX into msr. Returns false when the write must raise #GP. */
+/*
+ * WRMSR: EDX:EAX into msr. Returns false when the write must raise #GP.
+ * The VMCB-backed MSRs (the SYSENTER/SYSCALL and segment base MSRs a
+ * kernel writes on every context switch) are looked up first.
+ */
 static bool exit_msr_write(struct svm_vcpu *vcpu, uint32_t msr, uint64_t val)
 {
 	struct vmcb *v = vcpu->vmcb;
-	uint64_t *field;
+	uint64_t *field = exit_msr_vmcb_field(&v->state, msr);
 
+	if (field != NULL) {
+		if (!msr_policy_value_ok(msr, val, v->state.cr4))
+			return false;
+		*field = val;
+		return true;
+	}
 	switch (msr) {
 	case MSR_TSC:
 		v->ctrl.tsc_offset = val - svm_rdtsc();
@@ -152,16 +163,33 @@ static bool exit_msr_write(struct svm_vcpu *vcpu, uint32_t msr, uint64_t val)
 	case MSR_TSC_AUX:
 		return exit_msr_write_tsc_aux(vcpu, val);
 	default:
-		break;
+		return exit_msr_is_ignored(msr);
 	}
-	field = exit_msr_vmcb_field(&v->state, msr);
-	if (field != NULL) {
-		if (!msr_policy_value_ok(msr, val, v->state.cr4))
-			return false;
-		*field = val;
-		return true;
-	}
-	return exit_msr_is_ignored(msr);
+}
+
+/*
+ * The monitor's MSRs (IA32_APIC_BASE, x2APIC, TSC deadline: the LAPIC),
+ * out of line so that the exit path of the others keeps a small frame.
+ */
+static __attribute__((noinline)) enum vmm_msr_result exit_msr_monitor(struct vm *vm,
+								      struct svm_vcpu *vcpu,
+								      uint32_t msr, bool write,
+								      uint64_t *val)
+{
+	return vmm_msr(vm_vv(vm, vcpu), msr, write, val);
+}
+
+/* An MSR access refused: one log line, #GP(0). Cold: the exit path stays small. */
+static __attribute__((noinline, cold)) void exit_msr_refuse(struct svm_vcpu *vcpu, uint32_t msr,
+							     bool write, uint64_t val)
+{
+	if (write)
+		log_printf(LOG_INFO, "vm: wrmsr of MSR 0x%x (0x%llx) at RIP 0x%llx -> #GP\n", msr,
+			   (unsigned long long)val, (unsigned long long)vcpu->vmcb->state.rip);
+	else
+		log_printf(LOG_INFO, "vm: rdmsr of MSR 0x%x at RIP 0x%llx -> #GP\n", msr,
+			   (unsigned long long)vcpu->vmcb->state.rip);
+	event_gp(vcpu);
 }
 
 /* MSR exit: ECX = MSR, EXITINFO1 = 0 for RDMSR, 1 for WRMSR (15.11). */
@@ -173,24 +201,19 @@ bool exit_msr(struct vm *vm, struct svm_vcpu *vcpu)
 	uint64_t val = ((vcpu->gpr[X86_GPR_RDX] & 0xffffffffULL) << 32) |
 		       (vcpu->gpr[X86_GPR_RAX] & 0xffffffffULL);
 
-	/* The monitor's MSRs first (IA32_APIC_BASE, x2APIC, TSC deadline), then ours. */
-	r = vmm_msr(vm_vv(vm, vcpu), msr, write, &val);
-	if (r == VMM_MSR_UNHANDLED)
+	/* The monitor's MSRs first, then ours. */
+	if (vmm_msr_claims(msr))
+		r = exit_msr_monitor(vm, vcpu, msr, write, &val);
+	else
 		r = (write ? exit_msr_write(vcpu, msr, val) : exit_msr_read(vcpu, msr, &val)) ?
 		    VMM_MSR_OK : VMM_MSR_GP;
-	if (r == VMM_MSR_OK) {
-		if (!write) {
-			vcpu->gpr[X86_GPR_RAX] = val & 0xffffffffULL;
-			vcpu->gpr[X86_GPR_RDX] = val >> 32;
-		}
-		return true;
+	if (r != VMM_MSR_OK) {
+		exit_msr_refuse(vcpu, msr, write, val);
+		return false;
 	}
-	if (write)
-		log_printf(LOG_INFO, "vm: wrmsr of MSR 0x%x (0x%llx) at RIP 0x%llx -> #GP\n", msr,
-			   (unsigned long long)val, (unsigned long long)vcpu->vmcb->state.rip);
-	else
-		log_printf(LOG_INFO, "vm: rdmsr of MSR 0x%x at RIP 0x%llx -> #GP\n", msr,
-			   (unsigned long long)vcpu->vmcb->state.rip);
-	event_gp(vcpu);
-	return false;
+	if (!write) {
+		vcpu->gpr[X86_GPR_RAX] = val & 0xffffffffULL;
+		vcpu->gpr[X86_GPR_RDX] = val >> 32;
+	}
+	return true;
 }

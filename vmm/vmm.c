@@ -278,6 +278,8 @@ int vmm_exit_mmio(struct vmm_vcpu *vv, struct x86_state *st, const uint8_t *byte
 
 enum vmm_msr_result vmm_msr(struct vmm_vcpu *vv, uint32_t msr, bool write, uint64_t *val)
 {
+	if (!vmm_msr_claims(msr))
+		return VMM_MSR_UNHANDLED;
 	if (msr == LAPIC_MSR_APICBASE) {
 		if (!write) {
 			*val = lapic_get_apicbase(&vv->lapic);
@@ -285,10 +287,7 @@ enum vmm_msr_result vmm_msr(struct vmm_vcpu *vv, uint32_t msr, bool write, uint6
 		}
 		return lapic_set_apicbase(&vv->lapic, *val) == 0 ? VMM_MSR_OK : VMM_MSR_GP;
 	}
-	if (msr == LAPIC_MSR_TSC_DEADLINE ||
-	    (msr >= LAPIC_MSR_X2APIC_FIRST && msr <= LAPIC_MSR_X2APIC_LAST))
-		return lapic_msr(&vv->lapic, msr, write, val) == 0 ? VMM_MSR_OK : VMM_MSR_GP;
-	return VMM_MSR_UNHANDLED;
+	return lapic_msr(&vv->lapic, msr, write, val) == 0 ? VMM_MSR_OK : VMM_MSR_GP;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -184,6 +184,17 @@ enum vmm_msr_result {
 };
 enum vmm_msr_result vmm_msr(struct vmm_vcpu *vv, uint32_t msr, bool write, uint64_t *val);
 
+/*
+ * The MSRs vmm_msr() may handle (IA32_APIC_BASE, IA32_TSC_DEADLINE, the
+ * x2APIC range); for any other it returns VMM_MSR_UNHANDLED. Inline: the
+ * exit path asks this first and calls the monitor only for these.
+ */
+static inline bool vmm_msr_claims(uint32_t msr)
+{
+	return msr == LAPIC_MSR_APICBASE || msr == LAPIC_MSR_TSC_DEADLINE ||
+	       msr - LAPIC_MSR_X2APIC_FIRST <= LAPIC_MSR_X2APIC_LAST - LAPIC_MSR_X2APIC_FIRST;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Interrupts, as the vCPU's interrupt logic asks before each entry. */
 
