@@ -143,6 +143,12 @@ int svm_vcpu_init(struct svm_vcpu *vcpu, hpa_t ncr3)
 	    vcpu->msrpm_pa == 0)
 		goto error;
 	vcpu->vmcb = hpa_to_hva(vcpu->vmcb_pa);
+	/*
+	 * The host's FS/GS/TR/LDTR and SYSCALL/SYSENTER MSRs, which VMRUN
+	 * does not restore (15.5.2): set up at boot and never changed, so
+	 * saved once here and VMLOADed after every #VMEXIT (svm_entry.S).
+	 */
+	__asm__ volatile("vmsave %%rax" : : "a"(vcpu->host_save_pa) : "memory");
 
 	/*
 	 * Intercept every port and every MSR: a set bit means "intercept"

@@ -149,10 +149,11 @@ struct svm_vcpu {
 int svm_vcpu_init(struct svm_vcpu *vcpu, hpa_t ncr3);
 
 /*
- * The world switch (svm_entry.S): VMSAVE the host's hidden state to
- * host_save_pa, load the guest GPRs from gpr[], VMLOAD + VMRUN + VMSAVE
- * the guest at vmcb_pa, store the guest GPRs back, VMLOAD the host's
- * state. RAX and RSP slots of gpr[] are neither read nor written.
+ * The world switch (svm_entry.S): load the guest GPRs from gpr[], VMLOAD
+ * + VMRUN + VMSAVE the guest at vmcb_pa, store the guest GPRs back,
+ * VMLOAD the host's hidden state from host_save_pa (VMSAVEd once by
+ * svm_vcpu_init()). RAX and RSP slots of gpr[] are neither read nor
+ * written.
  */
 void svm_world_switch(uint64_t *gpr, hpa_t vmcb_pa, hpa_t host_save_pa);
 

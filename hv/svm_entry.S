@@ -7,10 +7,12 @@
  * VMRUN saves and restores only part of the host state (APM Vol.2 15.5.1:
  * RIP, RSP, RAX, RFLAGS, CS/SS/DS/ES, CRs, EFER, GDTR, IDTR). FS, GS, TR,
  * LDTR, KernelGSBase and the SYSCALL/SYSENTER MSRs would be left holding
- * the guest's values, so the host's copy goes through VMSAVE/VMLOAD on a
- * separate page (15.5.2); the host's TR matters, its TSS holds the IST
- * stacks for #DF and NMI. The guest's copy of the same state is VMLOADed
- * from and VMSAVEd to its own VMCB around VMRUN.
+ * the guest's values, so the host's copy is VMLOADed back from a separate
+ * page after each #VMEXIT (15.5.2); the host's TR matters, its TSS holds
+ * the IST stacks for #DF and NMI. That page is VMSAVEd once, by
+ * svm_vcpu_init(): the host sets this state up at boot (GDT, TSS, no
+ * SYSCALL) and never changes it. The guest's copy of the same state is
+ * VMLOADed from and VMSAVEd to its own VMCB around VMRUN.
  *
  * The VMCB holds the guest's RAX and RSP; the other fourteen GPRs are
  * loaded from and stored to gpr[] (x86_gpr order, 8 bytes each).
@@ -57,9 +59,6 @@ svm_world_switch:
 	push	%rdi			/*  0(%rsp): gpr[] */
 
 	clgi
-	mov	%rdx, %rax
-	vmsave	%rax			/* host FS/GS/TR/LDTR/... */
-
 	mov	%rsi, %rax		/* RAX = guest VMCB for VMLOAD/VMRUN/VMSAVE */
 	mov	GPR_RCX(%rdi), %rcx
 	mov	GPR_RDX(%rdi), %rdx
