@@ -9,9 +9,10 @@
  * commands (masks, EOIs, OCW3 reads and polls), pc-testdev lines of
  * either level, IOAPIC redirection entries, LAPIC registers (TPR, EOI,
  * SVR, LVT LINT0/LINT1/timer, self-IPIs through the ICR, the timer's
- * counts), IA32_APIC_BASE off and on, CR8, host NMIs, time passing (PIT,
- * RTC periodic interrupt, LAPIC timer), and the CPU taking interrupts and
- * NMIs. After every step the full answer (TPR, a pending NMI, a pending
+ * counts), IA32_APIC_BASE off (for a while) and on, CR8, host NMIs (also
+ * while the APIC is off), IOAPIC NMI messages, time passing (PIT, RTC
+ * periodic interrupt, LAPIC timer), and the CPU taking interrupts and
+ * NMIs (alone, or with the poll). After every step the full answer (TPR, a pending NMI, a pending
  * interrupt and its vector source) is compared with the one before
  * whenever the count did not move. The walk must also show the property
  * has teeth: many steps where the answer changed, many where the count
@@ -69,9 +70,9 @@ static void step(uint64_t *now)
 	case 3:         /* a pc-testdev line (ISA 0-15, IOAPIC 16-23) */
 		out((uint16_t)(0x2000 + rnd(24)), 1, rnd(2));
 		break;
-	case 4:         /* an IOAPIC redirection entry: vector, level/edge, masked or not */
-		ioapic_wr(0x10 + 2 * rnd(24), (0x30 + rnd(0xc0)) | (rnd(2) << 15) |
-			  (rnd(3) == 0 ? 1u << 16 : 0));
+	case 4:         /* an IOAPIC redirection entry: vector, fixed or NMI, level/edge, mask */
+		ioapic_wr(0x10 + 2 * rnd(24), (0x30 + rnd(0xc0)) | (rnd(8) == 0 ? 4u << 8 : 0) |
+			  (rnd(2) << 15) | (rnd(3) == 0 ? 1u << 16 : 0));
 		break;
 	case 5:
 	case 6:         /* a LAPIC register */
@@ -94,11 +95,15 @@ static void step(uint64_t *now)
 	case 8:         /* a LAPIC read: the timer's count catches up with the clock */
 		(void)mrd(LAPIC + (rnd(2) ? 0x390 : 0x100 + 0x10 * rnd(8)), 4);
 		break;
-	case 9:         /* IA32_APIC_BASE off and on again (rarely) */
-		if (rnd(8) == 0) {
-			v = 0xfee00900;
+	case 9:         /* IA32_APIC_BASE off, or on again (rarely) */
+		if (rnd(8) != 0)
+			break;
+		(void)msr(0x1b, false, &v);
+		if (v & (1u << 11)) {
+			v = 0xfee00100;         /* EN clear, BSP kept */
 			(void)msr(0x1b, true, &v);
-			v = 0xfee00900 | (1u << 11);
+		} else {
+			v = 0xfee00900;         /* EN set */
 			(void)msr(0x1b, true, &v);
 			mwr(LAPIC + 0xf0, 4, 0x1ff);
 			mwr(LAPIC + 0x350, 4, 0x700);
@@ -119,11 +124,16 @@ static void step(uint64_t *now)
 		*now += 1 + rnd(3000000);
 		at(*now);
 		break;
-	default:        /* the CPU takes what it can */
+	default:        /* the CPU takes what it can, the NMI on its own or with the poll */
 		if (rnd(2) && vmm_intr_pending(vc))
 			(void)vmm_intr_ack(vc);
-		if (rnd(2))
+		if (rnd(2)) {
 			(void)vmm_nmi_take(vc);
+		} else if (rnd(2)) {
+			struct vmm_intr_poll p;
+
+			vmm_intr_poll(vc, true, &p);
+		}
 		break;
 	}
 }
@@ -207,9 +217,9 @@ static void test_sources(void)
 	(void)vmm_nmi_take(vc);
 	ut_ok(vmm_intr_changes(vc) == c, "changes: no NMI to take leaves it", NULL);
 	c = vmm_intr_changes(vc);
-	v = 0xfee00900;
-	(void)msr(0x1b, true, &v);
-	ut_ok(vmm_intr_changes(vc) != c, "changes: IA32_APIC_BASE disable moves the count", NULL);
+	v = 0xfee00100;
+	ut_ok(msr(0x1b, true, &v) == VMM_MSR_OK && vmm_intr_changes(vc) != c,
+	      "changes: IA32_APIC_BASE disable moves the count", NULL);
 	c = vmm_intr_changes(vc);
 	(void)in(0xe0, 4);
 	out(0xe0, 4, 0x12345678);
