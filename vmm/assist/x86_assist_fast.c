@@ -160,7 +160,7 @@ x86_fast_modrm(const uint8_t *b, size_t nb, unsigned i, uint8_t rex,
 
 /*
  * Logical -> linear address of the operand (x86_seg.h): in 64-bit mode DS
- * and SS have base 0 and no limit, and both ends must be canonical; in
+ * and SS have base 0 and no limit, and every byte must be canonical; in
  * protected mode the segment's checks. False for a fault.
  */
 static inline bool
@@ -170,11 +170,13 @@ x86_fast_linear(const struct x86_state *st, unsigned mode,
 	struct x86_exception exc;
 
 	if (mode == X86_MODE_LONG64) {
-		unsigned vb = x86_va_bits(st->cr4);
-
 		*la = f->ea;
-		return x86_canonical(f->ea, vb) &&
-		    x86_canonical(f->ea + (f->memsize - 1u), vb);
+		/*
+		 * The first byte only: the canonical ranges begin and end at
+		 * page boundaries, and an access that leaves the page of its
+		 * first byte is the generic path's (x86_assist_mem_fast).
+		 */
+		return x86_canonical(f->ea, x86_va_bits(st->cr4));
 	}
 	return x86_seg_linear(st, (enum x86_seg)f->seg, f->ea, f->memsize,
 	    f->store ? X86_ACC_WRITE : 0, 4, la, &exc) == 0;
