@@ -267,21 +267,15 @@ void svm_vcpu_run_extra(struct svm_vcpu *vcpu)
 	}
 }
 
-static void svm_seg_get(const struct vmcb_seg *v, struct x86_segment *s)
-{
-	s->sel = v->sel;
-	s->attr = v->attr;
-	s->limit = v->limit;
-	s->base = v->base;
-}
-
 void svm_vcpu_get_fetch_state(const struct svm_vcpu *vcpu, struct x86_state *st)
 {
 	const struct vmcb_state *s = &vcpu->vmcb->state;
 
 	st->rip = s->rip;
 	st->rflags = s->rflags;
-	svm_seg_get(&s->cs, &st->seg[X86_SEG_CS]);
+	st->seg[X86_SEG_CS] = (struct x86_segment){
+		.sel = s->cs.sel, .attr = s->cs.attr, .limit = s->cs.limit, .base = s->cs.base,
+	};
 	st->cr0 = s->cr0;
 	st->cr3 = s->cr3;
 	st->cr4 = s->cr4;
@@ -289,23 +283,46 @@ void svm_vcpu_get_fetch_state(const struct svm_vcpu *vcpu, struct x86_state *st)
 	st->cpl = s->cpl;
 }
 
+/*
+ * The VMCB keeps ES, CS, SS, DS, FS, GS one after the other (APM Vol.2
+ * Appendix B, 0x400-0x45f), in the order of enum x86_seg, each in the
+ * layout of struct x86_segment: the six are one copy.
+ */
+_Static_assert(X86_SEG_ES == 0 && X86_SEG_CS == 1 && X86_SEG_SS == 2 && X86_SEG_DS == 3 &&
+	       X86_SEG_FS == 4 && X86_SEG_GS == 5 && X86_SEG_COUNT == 6, "VMCB segment order");
+_Static_assert(offsetof(struct vmcb_state, cs) == offsetof(struct vmcb_state, es) + 0x10 &&
+	       offsetof(struct vmcb_state, ss) == offsetof(struct vmcb_state, es) + 0x20 &&
+	       offsetof(struct vmcb_state, ds) == offsetof(struct vmcb_state, es) + 0x30 &&
+	       offsetof(struct vmcb_state, fs) == offsetof(struct vmcb_state, es) + 0x40 &&
+	       offsetof(struct vmcb_state, gs) == offsetof(struct vmcb_state, es) + 0x50,
+	       "APM Vol.2 App. B: ES..GS adjacent");
+_Static_assert(sizeof(struct x86_segment) == sizeof(struct vmcb_seg) &&
+	       offsetof(struct x86_segment, sel) == offsetof(struct vmcb_seg, sel) &&
+	       offsetof(struct x86_segment, attr) == offsetof(struct vmcb_seg, attr) &&
+	       offsetof(struct x86_segment, limit) == offsetof(struct vmcb_seg, limit) &&
+	       offsetof(struct x86_segment, base) == offsetof(struct vmcb_seg, base) &&
+	       sizeof(((struct x86_state *)0)->seg) == 6 * sizeof(struct vmcb_seg),
+	       "struct x86_segment has the VMCB's segment layout");
+
 void svm_vcpu_get_state(const struct svm_vcpu *vcpu, struct x86_state *st)
 {
 	const struct vmcb_state *s = &vcpu->vmcb->state;
 
-	svm_vcpu_get_fetch_state(vcpu, st);
 	/*
-	 * __builtin_memcpy of a constant size is 16 moves of 8 bytes inline;
-	 * memcpy() is a REP MOVSB of 128 iterations (string.c). Every MMIO
-	 * and port I/O exit copies the GPRs in and out.
+	 * __builtin_memcpy of a constant size is moves of 8 bytes inline;
+	 * memcpy() is a REP MOVSB of as many iterations (string.c). Every
+	 * MMIO and port I/O exit copies the GPRs in and out.
 	 */
+	__builtin_memcpy(st->seg, &s->es, sizeof(st->seg));
 	__builtin_memcpy(st->gpr, vcpu->gpr, sizeof(st->gpr));
-	svm_seg_get(&s->es, &st->seg[X86_SEG_ES]);
-	svm_seg_get(&s->ss, &st->seg[X86_SEG_SS]);
-	svm_seg_get(&s->ds, &st->seg[X86_SEG_DS]);
-	svm_seg_get(&s->fs, &st->seg[X86_SEG_FS]);
-	svm_seg_get(&s->gs, &st->seg[X86_SEG_GS]);
+	st->rip = s->rip;
+	st->rflags = s->rflags;
+	st->cr0 = s->cr0;
 	st->cr2 = s->cr2;
+	st->cr3 = s->cr3;
+	st->cr4 = s->cr4;
+	st->efer = s->efer;
+	st->cpl = s->cpl;
 }
 
 void svm_vcpu_put_state(struct svm_vcpu *vcpu, const struct x86_state *st)

@@ -254,14 +254,15 @@ static void vmm_mem_cb(void *ctx, struct x86_mem *mem)
 	gpa_t apic = lapic_mmio_page(&vv->lapic);
 	uint64_t val = 0;
 
+	/* x86_le_*: one move for the sizes the Mem Assist uses (1, 2, 4, 8), no memcpy call. */
 	if (mem->write)
-		memcpy(&val, mem->data, mem->size);
+		val = x86_le_load(mem->data, mem->size);
 	if (apic != 0 && (mem->gpa & ~PAGE_MASK) == apic)
 		lapic_mmio(&vv->lapic, mem->gpa & PAGE_MASK, mem->write, mem->size, &val);
 	else if (!bus_mmio(&vmm->bus, mem->gpa, mem->write, mem->size, &val))
 		vmm_unclaimed_mmio(vmm, mem);
 	if (!mem->write)
-		memcpy(mem->data, &val, mem->size);
+		x86_le_store(mem->data, mem->size, val);
 }
 
 int vmm_exit_io(struct vmm_vcpu *vv, struct x86_state *st, const struct x86_io_exit *io,

@@ -166,6 +166,16 @@ static void test_mmio(void)
 	DT_EQ(mrd(0x80f8, 8), 0xfffefdfcfbfaf9f8ULL, "byte pattern end");
 	DT_EQ(mrd(0x8100, 1), 0x00, "untouched byte");
 	DT_EQ(mrd(0x4000, 4), 0, "buffer starts zeroed");
+	mwr(0x4000, 2, 0xffffffffffff1234ULL);
+	DT_EQ(mrd(0x4000, 8), 0x1234, "word write stores 2 bytes, whatever is above them");
+	mwr(0x4000, 4, 0xeeeeeeee89abcdefULL);
+	DT_EQ(mrd(0x4000, 8), 0x89abcdef, "dword write stores 4 bytes");
+	mwr(0x4004, 1, 0x1ff);
+	DT_EQ(mrd(0x4000, 8), 0xff89abcdefULL, "byte write stores 1 byte");
+	mwr(0x4008, 8, ~0ULL);
+	mwr(0x400b, 3, 0x445566);
+	DT_EQ(mrd(0x4008, 8), 0xffff445566ffffffULL, "3-byte write at 0x400b");
+	DT_EQ(mrd(0x400a, 3), 0x5566ff, "3-byte read at 0x400a");
 	ut_ok(bus_find_mmio(&bus, PC_TESTDEV_MMIO_BASE + 0xffff) != NULL &&
 	      bus_find_mmio(&bus, PC_TESTDEV_MMIO_BASE + 0x10000) == NULL &&
 	      bus_find_mmio(&bus, PC_TESTDEV_MMIO_BASE - 1) == NULL, "window is exactly 64 KiB", NULL);

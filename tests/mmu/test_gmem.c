@@ -233,6 +233,48 @@ suite_gpa_access(void)
 	    log_is(1, 0xffffc, 4, true) && memcmp(buf_a, w + 6, 10) == 0,
 	    "gpa: write from MMIO into RAM");
 
+	/*
+	 * 1, 2, 4 and 8 bytes at every offset 0-7 of an 8-byte line, read
+	 * and written: one callback when aligned, else the pieces a
+	 * reference splitter gives (largest power of two that fits and
+	 * divides the address), with the data.
+	 */
+	{
+		bool ok = true;
+		char why[96] = "";
+
+		for (unsigned wr = 0; wr < 2; wr++)
+			for (unsigned sz = 1; sz <= 8; sz *= 2)
+				for (unsigned off = 0; off < 8; off++) {
+					uint64_t g = 0x20000400 + off, a = g;
+					unsigned left = sz, k = 0;
+
+					mt_log.n = 0;
+					fill(w, 8, 0x31);
+					rc = wr ? x86_gpa_write(&m, g, w, sz) : x86_gpa_read(&m, g, b, sz);
+					while (left > 0) {
+						unsigned p = 8;
+
+						while (p > left || (a & (p - 1)) != 0)
+							p /= 2;
+						if (!log_is(k, a, p, wr != 0) ||
+						    (wr && memcmp(mt_log.a[k].data, w + (a - g), p) != 0))
+							ok = false;
+						a += p;
+						left -= p;
+						k++;
+					}
+					if (rc != 0 || mt_log.n != k || (!wr && !is_mmio_data(b, g, sz)))
+						ok = false;
+					if (!ok && why[0] == '\0')
+						snprintf(why, sizeof(why), "%s of %u at +%u: %u calls",
+						    wr ? "write" : "read", sz, off, mt_log.n);
+				}
+		if (!ok)
+			mt_diag("%s", why);
+		mt_check(ok, "gpa: 1/2/4/8-byte MMIO access at offsets 0-7: aligned pieces");
+	}
+
 	/* zero length: nothing at all */
 	mt_log.n = 0;
 	mt_check(x86_gpa_read(&m, 0x20000000, b, 0) == 0 && mt_log.n == 0,

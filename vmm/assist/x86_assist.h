@@ -55,6 +55,8 @@ struct x86_assist_result {
  *     through the guest MMU. If the given bytes are too few, the rest is
  *     fetched. They are decoded where they are: a buffer the guest
  *     cannot change during the call (not guest memory).
+ * Plain MOV loads and stores in 32/64-bit code take a fast path
+ * (x86_assist_fast.c) that leaves everything as the generic one would.
  * Returns res->status.
  */
 int x86_assist_mem(struct x86_machine *m, struct x86_state *st,

@@ -9,7 +9,7 @@
  * needs no special case. The instruction bytes come from the exit (decode
  * assists) or are fetched at CS:RIP, from two pages if they cross one.
  */
-#include "x86_assist.h"
+#include "x86_assist_priv.h"
 #include "x86_emul.h"
 #include "x86_fetch.h"
 #include "x86_gva.h"
@@ -175,7 +175,7 @@ x86_assist_mem_decode(struct x86_machine *m, struct x86_state *st,
 }
 
 int
-x86_assist_mem(struct x86_machine *m, struct x86_state *st,
+x86_assist_mem_generic(struct x86_machine *m, struct x86_state *st,
     const uint8_t *bytes, size_t nbytes, struct x86_assist_result *res)
 {
 	struct x86_assist_mem_ctx ctx = { .m = m, .st = st };
@@ -215,4 +215,14 @@ x86_assist_mem(struct x86_machine *m, struct x86_state *st,
 		break;
 	}
 	return res->status;
+}
+
+/* The fast path first (x86_assist_fast.c); whatever it leaves, the generic one. */
+int
+x86_assist_mem(struct x86_machine *m, struct x86_state *st,
+    const uint8_t *bytes, size_t nbytes, struct x86_assist_result *res)
+{
+	int ret = x86_assist_mem_fast(m, st, bytes, nbytes, res);
+
+	return ret >= 0 ? ret : x86_assist_mem_generic(m, st, bytes, nbytes, res);
 }

@@ -162,17 +162,31 @@ static int
 x86_gpa_access(struct x86_machine *m, gpa_t gpa, uint8_t *buf, size_t len,
 	       bool write)
 {
+	const struct x86_memrange *r;
+	uint64_t n;
 	int ret = 0;
 
 	if (len == 0)
 		return 0;
 	if (gpa + (len - 1) < gpa)
 		return -1;
+	/*
+	 * The usual MMIO access (the Mem Assist's): all of it in one hole and
+	 * one naturally aligned piece of 1, 2, 4 or 8 bytes, which is what
+	 * x86_mmio_access would hand the callback: straight to it.
+	 */
+	r = x86_memmap_span(m, gpa, &n);
+	if (r == NULL && n >= len && len <= 8 && (len & (len - 1)) == 0 &&
+	    (gpa & (len - 1)) == 0 && m->mem_cb != NULL) {
+		struct x86_mem mem = {
+			.gpa = gpa, .write = write, .size = (uint8_t)len, .data = buf,
+		};
 
-	while (len > 0) {
-		uint64_t n;
-		const struct x86_memrange *r = x86_memmap_span(m, gpa, &n);
+		m->mem_cb(m->cb_ctx, &mem);
+		return 0;
+	}
 
+	for (;;) {
 		if (n > len)
 			n = len;
 		if (r == NULL) {
@@ -194,6 +208,9 @@ x86_gpa_access(struct x86_machine *m, gpa_t gpa, uint8_t *buf, size_t len,
 		gpa += n;
 		buf += n;
 		len -= n;
+		if (len == 0)
+			break;
+		r = x86_memmap_span(m, gpa, &n);
 	}
 	return ret;
 }

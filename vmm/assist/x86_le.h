@@ -55,12 +55,50 @@ x86_le_load(const uint8_t *p, unsigned n)
 	}
 }
 
+/* Byte stores that the compiler merges into one store of 2, 4 or 8 bytes. */
+static inline void
+x86_le_store16(uint8_t *p, uint64_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void
+x86_le_store32(uint8_t *p, uint64_t v)
+{
+	x86_le_store16(p, v);
+	x86_le_store16(p + 2, v >> 16);
+}
+
+static inline void
+x86_le_store64(uint8_t *p, uint64_t v)
+{
+	x86_le_store32(p, v);
+	x86_le_store32(p + 4, v >> 32);
+}
+
 /* Store the low n bytes of v at p, little-endian (n <= 8). */
 static inline void
 x86_le_store(uint8_t *p, unsigned n, uint64_t v)
 {
-	for (unsigned i = 0; i < n && i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	switch (n) {
+	case 1:
+		p[0] = (uint8_t)v;
+		return;
+	case 2:
+		x86_le_store16(p, v);
+		return;
+	case 4:
+		x86_le_store32(p, v);
+		return;
+	case 8:
+		x86_le_store64(p, v);
+		return;
+	default:
+		for (unsigned i = 0; i < n && i < 8; i++)
+			p[i] = (uint8_t)(v >> (8 * i));
+		return;
+	}
 }
 
 #endif /* X86_LE_H */

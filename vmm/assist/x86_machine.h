@@ -98,6 +98,7 @@ struct x86_machine {
 	 */
 	struct x86_xlat xlat[2];
 	uint64_t xlat_hits, xlat_misses;        /* for statistics and tests */
+	uint64_t mem_fast;      /* Mem Assist calls done by its fast path (ditto) */
 };
 
 /*
