@@ -1,9 +1,9 @@
 /*
- * test_lapic.c - the local APIC (vmm/dev/lapic.c) without its timer:
- * register reset values and writable bits, access sizes, PPR, priority
- * and EOI order, TMR and ops->eoi, IPIs through the ICR, ESR, destination
- * matching, LINT0/LINT1, software disable, IA32_APIC_BASE transitions
- * and the x2APIC MSRs. The timer is in test_lapic_timer.c.
+ * test_lapic.c - the local APIC (vmm/dev/lapic.c, lapic_regs.c) without
+ * its timer: register reset values and writable bits, access sizes, PPR,
+ * priority and EOI order, TMR and ops->eoi, IPIs through the ICR, ESR,
+ * destination matching, LINT0/LINT1, software disable, IA32_APIC_BASE
+ * transitions and the x2APIC MSRs. The timer is in test_lapic_timer.c.
  *
  * Expected values come from Intel SDM Vol.3 chapter 11: reset values
  * 11.4.7.1, register layouts Figures 11-7 to 11-28, PPR 11.8.3.1, x2APIC
@@ -95,7 +95,7 @@ static void test_registers(void)
 	DT_EQ(rd(A_IRR + 0x10), 0x80000000, "(IRR 1)");
 }
 
-/* Sizes and offsets other than aligned 32-bit (lapic.c's documented choice). */
+/* Sizes and offsets other than aligned 32-bit (lapic_regs.c's documented choice). */
 static void test_access_sizes(void)
 {
 	lt_init(0x12);

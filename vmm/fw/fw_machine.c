@@ -8,7 +8,7 @@
 #include "ioapic.h"
 #include "lapic.h"
 
-#define FW_LAPIC_VERSION   0x14         /* vmm/dev/lapic.c: integrated xAPIC */
+#define FW_LAPIC_VERSION   0x14         /* vmm/dev/lapic_regs.c: integrated xAPIC */
 #define FW_IOAPIC_VERSION  0x20         /* vmm/dev/ioapic.c */
 #define FW_RTC_CENTURY     0x32         /* vmm/dev/mc146818.c */
 #define FW_RESET_PORT      0xcf9        /* vmm/dev/pc_sysctl.c */
