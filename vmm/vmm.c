@@ -466,6 +466,7 @@ int vmm_init(struct vmm *vmm, const struct vmm_config *cfg, const struct vmm_hos
 	pc_testdev_init(&vmm->testdev, lines);
 	fw_cfg_init(&vmm->fwcfg, cfg->ram_size, 1);
 	i8042_init(&vmm->kbc, vmm_reset, vmm);
+	i8042_connect(&vmm->kbc, vmm_isa_line(vmm, 1), vmm_isa_line(vmm, 12));
 	pc_sysctl_init(&vmm->sysctl, vmm_reset, vmm);
 	debug_exit_init(&vmm->dbgexit, vmm_debug_exit, vmm);
 	acpi_pm_init(&vmm->pm, &vmm->clock, vmm_isa_line(vmm, VMM_SCI_IRQ), vmm_poweroff, vmm);

@@ -55,9 +55,10 @@ static void out(uint16_t port, unsigned size, uint32_t v)
 
 /* ---------------------------------------------------------------------- */
 
-/* 8042 steps: write cmd to 0x64 / data to 0x60, or read and compare. */
-enum { K_CMD, K_DATA, K_RDATA, K_RSTS, K_RESETS };
-static const struct { int op; uint8_t v; const char *name; } kbd[] = {
+/* 8042 steps: write cmd to 0x64 / data to 0x60, or read and compare (K_IRQ: IRQ 1 | IRQ 12 << 1). */
+enum { K_CMD, K_DATA, K_RDATA, K_RSTS, K_RESETS, K_IRQ };
+struct kbd_step { int op; uint8_t v; const char *name; };
+static const struct kbd_step kbd[] = {
 	{ K_RSTS, 0x14, "power-on status: system flag, not inhibited" },
 	{ K_CMD, 0xaa, NULL }, { K_RSTS, 0x1d, "self-test answer waiting (OBF), last write a command" },
 	{ K_RDATA, 0x55, "self-test passed" }, { K_RSTS, 0x1c, "OBF cleared by the read" },
@@ -103,30 +104,81 @@ static const struct { int op; uint8_t v; const char *name; } kbd[] = {
 	{ K_RDATA, 0x45, "a new command cancels a pending D2h" }, { K_RSTS, 0x14, "and its byte is dropped" },
 };
 
-static void test_i8042(void)
+/*
+ * IRQ 1 / IRQ 12 (PS/2 Hardware Interface Technical Reference, command
+ * byte bits 0 and 1; QEMU's 8042 the same): high while the output buffer
+ * holds keyboard (any non-aux byte) / aux data and the bit is set.
+ */
+static const struct kbd_step kbd_irq[] = {
+	{ K_IRQ, 0, "IRQ: both low, output buffer empty" },
+	{ K_CMD, 0x60, NULL }, { K_DATA, 0x47, NULL }, { K_IRQ, 0, "IRQ: enabling both with nothing to say" },
+	{ K_CMD, 0xd3, NULL }, { K_IRQ, 0, "IRQ: D3h waiting for its byte" },
+	{ K_DATA, 0x5a, NULL }, { K_IRQ, 2, "IRQ: D3h's aux byte raises IRQ 12 only" },
+	{ K_RSTS, 0x35, "IRQ: status read: aux data waiting" }, { K_IRQ, 2, "IRQ: a status read leaves IRQ 12 high" },
+	{ K_RDATA, 0x5a, "IRQ: the aux byte" }, { K_IRQ, 0, "IRQ: reading 0x60 lowers IRQ 12" },
+	{ K_CMD, 0xd2, NULL }, { K_DATA, 0x3c, NULL }, { K_IRQ, 1, "IRQ: D2h's keyboard byte raises IRQ 1 only" },
+	{ K_RDATA, 0x3c, "IRQ: the keyboard byte" }, { K_IRQ, 0, "IRQ: reading lowers IRQ 1" },
+	{ K_CMD, 0x20, NULL }, { K_IRQ, 1, "IRQ: a controller answer is keyboard-side: IRQ 1" },
+	{ K_RDATA, 0x47, "IRQ: command byte" }, { K_IRQ, 0, "IRQ: read: low" },
+	{ K_CMD, 0x60, NULL }, { K_DATA, 0x44, NULL },
+	{ K_CMD, 0xd3, NULL }, { K_DATA, 0x11, NULL }, { K_IRQ, 0, "IRQ: aux byte with bit 1 clear: no IRQ 12" },
+	{ K_CMD, 0xd2, NULL }, { K_DATA, 0x22, NULL }, { K_IRQ, 0, "IRQ: keyboard byte with bit 0 clear: no IRQ 1" },
+	{ K_CMD, 0xd3, NULL }, { K_DATA, 0x33, NULL }, { K_CMD, 0x60, NULL }, { K_DATA, 0x46, NULL },
+	{ K_IRQ, 2, "IRQ: enabling bit 1 with aux data waiting raises IRQ 12" },
+	{ K_RDATA, 0x33, "IRQ: that aux byte" }, { K_IRQ, 0, "IRQ: read: low again" },
+	{ K_CMD, 0xd3, NULL }, { K_DATA, 0x44, NULL }, { K_CMD, 0x60, NULL }, { K_DATA, 0x45, NULL },
+	{ K_IRQ, 0, "IRQ: disabling bit 1 with aux data waiting lowers IRQ 12" },
+	{ K_RDATA, 0x44, "IRQ: the aux byte is still there" },
+};
+
+/* Run steps t[0..n) against the controller; irqs: the IRQ 1 and IRQ 12 lines or NULL. */
+static void run_kbd(const struct kbd_step *t, size_t n, const struct dt_irq *irqs)
 {
 	char name[96];
 
-	for (unsigned i = 0; i < ARRAY_SIZE(kbd); i++) {
-		snprintf(name, sizeof(name), "i8042: %s", kbd[i].name != NULL ? kbd[i].name : "");
-		switch (kbd[i].op) {
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "i8042: %s", t[i].name != NULL ? t[i].name : "");
+		switch (t[i].op) {
 		case K_CMD:
-			out(0x64, 1, kbd[i].v);
+			out(0x64, 1, t[i].v);
 			break;
 		case K_DATA:
-			out(0x60, 1, kbd[i].v);
+			out(0x60, 1, t[i].v);
 			break;
 		case K_RDATA:
-			DT_EQ(in(0x60, 1), kbd[i].v, name);
+			DT_EQ(in(0x60, 1), t[i].v, name);
 			break;
 		case K_RSTS:
-			DT_EQ(in(0x64, 1), kbd[i].v, name);
+			DT_EQ(in(0x64, 1), t[i].v, name);
 			break;
 		case K_RESETS:
-			DT_EQ(nresets, kbd[i].v, name);
+			DT_EQ(nresets, t[i].v, name);
+			break;
+		case K_IRQ:
+			DT_EQ((unsigned)irqs[0].level | (unsigned)irqs[1].level << 1, t[i].v, name);
 			break;
 		}
 	}
+}
+
+static void test_i8042_irqs(void)
+{
+	struct dt_irq irqs[2];
+	struct i8042 k2;
+
+	bus_init(&bus);
+	i8042_init(&k2, rec_reset, NULL);
+	i8042_connect(&k2, dt_irq_line(&irqs[0], 1), dt_irq_line(&irqs[1], 12));
+	DT_EQ(i8042_attach(&k2, &bus), 0, "i8042 attach (with IRQ lines)");
+	run_kbd(kbd_irq, ARRAY_SIZE(kbd_irq), irqs);
+	ut_ok(irqs[0].line == 1 && irqs[1].line == 12 && irqs[0].edges == 2 && irqs[1].edges == 3,
+	      "i8042: IRQ 1 and 12 on their lines, one rising edge per byte announced",
+	      "lines %u %u edges %u %u", irqs[0].line, irqs[1].line, irqs[0].edges, irqs[1].edges);
+}
+
+static void test_i8042(void)
+{
+	run_kbd(kbd, ARRAY_SIZE(kbd), NULL);
 	ut_ok(strstr(last_why, "i8042") != NULL, "i8042: reset reason names the controller", "%s", last_why);
 	ut_ok(!bus_pio(&bus, 0x5f, false, 1, &(uint32_t){ 0 }) && !bus_pio(&bus, 0x61, false, 1, &(uint32_t){ 0 }) &&
 	      !bus_pio(&bus, 0x63, false, 1, &(uint32_t){ 0 }) && !bus_pio(&bus, 0x65, false, 1, &(uint32_t){ 0 }),
@@ -217,5 +269,6 @@ int main(void)
 	DT_EQ(i8042_attach(&kbc, &bus), (uint64_t)-1, "i8042 attach twice refused");
 	DT_EQ(pc_sysctl_attach(&sc, &bus), (uint64_t)-1, "sysctl attach twice refused");
 	DT_EQ(debug_exit_attach(&dx, &bus), (uint64_t)-1, "debug-exit attach twice refused");
+	test_i8042_irqs();
 	return ut_done();
 }

@@ -17,9 +17,15 @@
  * buffer as if the device had sent it, D3h with status bit 5 (auxiliary
  * output buffer full): Linux's i8042 driver loops a byte through D3h to
  * find the aux port, and without an answer it waits 0.5 s for it
- * (bench/linux_boot.py). No interrupts are raised: there is never
- * keyboard or mouse data to announce, and the looped-back byte raises no
- * IRQ 1/12 either (Linux then finds no working aux port, as it should).
+ * (bench/linux_boot.py).
+ *
+ * Interrupts (PS/2 Hardware Interface Technical Reference, command byte
+ * bits 0 and 1): IRQ 1 is high while the output buffer holds a byte that
+ * is not aux data (the controller's answers, D2h's byte) and command
+ * byte bit 0 is set; IRQ 12 while it holds aux data (D3h's byte) and bit
+ * 1 is set. Reading 0x60 empties the buffer and lowers the line. QEMU's
+ * 8042 raises them the same way; Linux tests the aux port's IRQ 12 with
+ * a D3h loopback and waits 250 ms for it when it does not come.
  *
  * Power-on state, as a BIOS leaves it after POST: command byte 0x45
  * (keyboard interrupt, system flag, scan-code translation), status with
@@ -38,7 +44,9 @@
 #define I8042_STS_UNLOCKED BIT(4)       /* keyboard not inhibited */
 #define I8042_STS_AUXDATA  BIT(5)       /* PS/2: the output buffer holds aux data */
 
-#define I8042_CB_SYS       BIT(2)       /* command byte: system flag */
+#define I8042_CB_KBD_INT   BIT(0)       /* command byte: IRQ 1 on keyboard data */
+#define I8042_CB_AUX_INT   BIT(1)       /* IRQ 12 on aux data */
+#define I8042_CB_SYS       BIT(2)       /* system flag */
 #define I8042_CB_KBD_DIS   BIT(4)       /* keyboard interface disabled */
 #define I8042_CB_AUX_DIS   BIT(5)       /* aux interface disabled */
 #define I8042_CB_INIT      0x45         /* XLATE | SYS | KBD_INT */
@@ -65,6 +73,23 @@
 
 #define I8042_SELFTEST_OK  0x55
 #define I8042_IFTEST_OK    0x00
+
+/* Drive IRQ 1 and IRQ 12 from the output buffer and the command byte (lock held). */
+static void i8042_update_irqs(struct i8042 *k)
+{
+	bool full = (k->status & I8042_STS_OBF) != 0, aux = (k->status & I8042_STS_AUXDATA) != 0;
+	bool kbd_level = full && !aux && (k->cmd_byte & I8042_CB_KBD_INT);
+	bool aux_level = full && aux && (k->cmd_byte & I8042_CB_AUX_INT);
+
+	if (kbd_level != k->kbd_level) {
+		k->kbd_level = kbd_level;
+		irq_line_set(&k->irq_kbd, kbd_level);
+	}
+	if (aux_level != k->aux_level) {
+		k->aux_level = aux_level;
+		irq_line_set(&k->irq_aux, aux_level);
+	}
+}
 
 /* Put a byte in the output buffer for the next read of 0x60 (from the aux device: aux). */
 static void i8042_put(struct i8042 *k, uint8_t byte, bool aux)
@@ -162,12 +187,9 @@ static void i8042_data(struct i8042 *k, uint8_t val)
 	/* else: a keyboard command, and no keyboard to answer it */
 }
 
-/* Ports 0x60 and 0x64 (BUS_BYTE_PORTS: size is 1). */
-static void i8042_io(void *dev, uint16_t port, bool write, unsigned size, uint32_t *val)
+/* An access to port 0x60 or 0x64 (lock held). */
+static void i8042_access(struct i8042 *k, uint16_t port, bool write, uint32_t *val)
 {
-	struct i8042 *k = dev;
-
-	(void)size;
 	if (port == I8042_CMD_PORT) {
 		if (!write) {
 			*val = k->status;
@@ -187,6 +209,16 @@ static void i8042_io(void *dev, uint16_t port, bool write, unsigned size, uint32
 	i8042_data(k, (uint8_t)*val);
 }
 
+/* Ports 0x60 and 0x64 (BUS_BYTE_PORTS: size is 1); the IRQ lines follow every access. */
+static void i8042_io(void *dev, uint16_t port, bool write, unsigned size, uint32_t *val)
+{
+	struct i8042 *k = dev;
+
+	(void)size;
+	i8042_access(k, port, write, val);
+	i8042_update_irqs(k);
+}
+
 void i8042_init(struct i8042 *k, void (*reset)(void *ctx, const char *why), void *ctx)
 {
 	memset(k, 0, sizeof(*k));
@@ -195,6 +227,12 @@ void i8042_init(struct i8042 *k, void (*reset)(void *ctx, const char *why), void
 	k->outport = I8042_OUT_RESET | I8042_OUT_A20;
 	k->reset = reset;
 	k->ctx = ctx;
+}
+
+void i8042_connect(struct i8042 *k, struct irq_line kbd, struct irq_line aux)
+{
+	k->irq_kbd = kbd;
+	k->irq_aux = aux;
 }
 
 int i8042_attach(struct i8042 *k, struct bus *bus)
