@@ -80,10 +80,11 @@ static const struct kbd_step kbd[] = {
 	{ K_CMD, 0xd1, NULL }, { K_DATA, 0x01, NULL }, { K_CMD, 0xd0, NULL }, { K_RDATA, 0x01, "D1h writes the output port" },
 	{ K_RESETS, 0, "bit 0 high: no reset" },
 	{ K_CMD, 0xd1, NULL }, { K_DATA, 0x03, NULL },
-	{ K_DATA, 0xff, NULL }, { K_RSTS, 0x14, "keyboard command: no keyboard, no answer" },
+	{ K_DATA, 0xff, NULL }, { K_RSTS, 0x55, "keyboard command, no keyboard: a byte (OBF) and the time-out bit" },
+	{ K_RDATA, 0xfe, "FEh: the keyboard did not answer" }, { K_RSTS, 0x14, "the read clears OBF and the time-out bit" },
 	{ K_CMD, 0xd0, NULL }, { K_RDATA, 0x03, "the keyboard byte did not reach the output port" },
 	{ K_CMD, 0x60, NULL }, { K_CMD, 0x20, NULL }, { K_DATA, 0x00, NULL },
-	{ K_RDATA, 0x45, "a new command cancels a pending one" },
+	{ K_RDATA, 0xfe, "a new command cancels a pending one: the byte went to the keyboard" },
 	{ K_CMD, 0x20, NULL }, { K_RDATA, 0x45, "command byte unchanged" },
 	{ K_CMD, 0xff, NULL }, { K_RESETS, 0, "FFh pulses nothing" },
 	{ K_CMD, 0xfd, NULL }, { K_RESETS, 0, "FDh pulses bit 1 only" },
@@ -101,7 +102,13 @@ static const struct kbd_step kbd[] = {
 	{ K_CMD, 0xd3, NULL }, { K_DATA, 0x77, NULL }, { K_CMD, 0x20, NULL },
 	{ K_RSTS, 0x1d, "a controller answer is not aux data" }, { K_RDATA, 0x45, "command byte, not the looped byte" },
 	{ K_CMD, 0xd2, NULL }, { K_CMD, 0x20, NULL }, { K_DATA, 0x99, NULL },
-	{ K_RDATA, 0x45, "a new command cancels a pending D2h" }, { K_RSTS, 0x14, "and its byte is dropped" },
+	{ K_RDATA, 0xfe, "a new command cancels a pending D2h: its byte went to the keyboard" },
+	{ K_RSTS, 0x14, "read: OBF and time-out clear" },
+	{ K_CMD, 0xd4, NULL }, { K_RSTS, 0x1c, "D4h waits for its byte" },
+	{ K_DATA, 0xf2, NULL }, { K_RSTS, 0x75, "D4h, no mouse: a byte as aux data, time-out bit" },
+	{ K_RDATA, 0xfe, "FEh: the mouse did not answer" }, { K_RSTS, 0x14, "read: OBF, aux data and time-out clear" },
+	{ K_CMD, 0xd4, NULL }, { K_DATA, 0xff, NULL }, { K_CMD, 0xd3, NULL }, { K_DATA, 0x12, NULL },
+	{ K_RSTS, 0x35, "a loopback after a time-out clears the time-out bit" }, { K_RDATA, 0x12, "the looped byte" },
 };
 
 /*
@@ -129,6 +136,11 @@ static const struct kbd_step kbd_irq[] = {
 	{ K_CMD, 0xd3, NULL }, { K_DATA, 0x44, NULL }, { K_CMD, 0x60, NULL }, { K_DATA, 0x45, NULL },
 	{ K_IRQ, 0, "IRQ: disabling bit 1 with aux data waiting lowers IRQ 12" },
 	{ K_RDATA, 0x44, "IRQ: the aux byte is still there" },
+	{ K_CMD, 0x60, NULL }, { K_DATA, 0x47, NULL },
+	{ K_CMD, 0xd4, NULL }, { K_DATA, 0xf4, NULL }, { K_IRQ, 2, "IRQ: no mouse: the time-out answer raises IRQ 12" },
+	{ K_RDATA, 0xfe, "IRQ: FEh" }, { K_IRQ, 0, "IRQ: read: low" },
+	{ K_DATA, 0xf4, NULL }, { K_IRQ, 1, "IRQ: no keyboard: the time-out answer raises IRQ 1" },
+	{ K_RDATA, 0xfe, "IRQ: FEh" }, { K_IRQ, 0, "IRQ: read: low" },
 };
 
 /* Run steps t[0..n) against the controller; irqs: the IRQ 1 and IRQ 12 lines or NULL. */
@@ -171,7 +183,7 @@ static void test_i8042_irqs(void)
 	i8042_connect(&k2, dt_irq_line(&irqs[0], 1), dt_irq_line(&irqs[1], 12));
 	DT_EQ(i8042_attach(&k2, &bus), 0, "i8042 attach (with IRQ lines)");
 	run_kbd(kbd_irq, ARRAY_SIZE(kbd_irq), irqs);
-	ut_ok(irqs[0].line == 1 && irqs[1].line == 12 && irqs[0].edges == 2 && irqs[1].edges == 3,
+	ut_ok(irqs[0].line == 1 && irqs[1].line == 12 && irqs[0].edges == 3 && irqs[1].edges == 4,
 	      "i8042: IRQ 1 and 12 on their lines, one rising edge per byte announced",
 	      "lines %u %u edges %u %u", irqs[0].line, irqs[1].line, irqs[0].edges, irqs[1].edges);
 }
@@ -183,7 +195,7 @@ static void test_i8042(void)
 	ut_ok(!bus_pio(&bus, 0x5f, false, 1, &(uint32_t){ 0 }) && !bus_pio(&bus, 0x61, false, 1, &(uint32_t){ 0 }) &&
 	      !bus_pio(&bus, 0x63, false, 1, &(uint32_t){ 0 }) && !bus_pio(&bus, 0x65, false, 1, &(uint32_t){ 0 }),
 	      "i8042: 0x5f, 0x61-0x63, 0x65 not decoded", NULL);
-	DT_EQ(in(0x60, 2), 0xff45, "i8042: word read at 0x60 is one byte + undecoded 0x61");
+	DT_EQ(in(0x60, 2), 0xff12, "i8042: word read at 0x60 is one byte + undecoded 0x61");
 }
 
 /* ---------------------------------------------------------------------- */

@@ -11,8 +11,14 @@
  * Model: commands complete at once, so the input buffer is never full
  * (status bit 1 reads 0). A command that answers puts one byte in the
  * output buffer (status bit 0) for the next read of port 0x60. A byte
- * written to 0x60 with no command waiting for it is for the keyboard:
- * nothing is attached, so it gets no answer. D2h/D3h (write keyboard /
+ * written to 0x60 with no command waiting for it is for the keyboard, the
+ * data byte of D4h for the aux device: nothing is attached to either, so
+ * the controller gives up on the transfer at once and reports it as a
+ * PS/2 controller does a device that never clocks: the time-out bit
+ * (status bit 6) with FEh in the output buffer (aux data for D4h), which
+ * drivers take as "no device" (Linux's psmouse aborts its command on
+ * the time-out, atkbd on the FEh) instead of waiting for an answer until
+ * their own time-outs. D2h/D3h (write keyboard /
  * auxiliary device output buffer) put their data byte in the output
  * buffer as if the device had sent it, D3h with status bit 5 (auxiliary
  * output buffer full): Linux's i8042 driver loops a byte through D3h to
@@ -43,6 +49,7 @@
 #define I8042_STS_CMD      BIT(3)       /* last write was to 0x64 */
 #define I8042_STS_UNLOCKED BIT(4)       /* keyboard not inhibited */
 #define I8042_STS_AUXDATA  BIT(5)       /* PS/2: the output buffer holds aux data */
+#define I8042_STS_TIMEOUT  BIT(6)       /* PS/2: general time-out (no device answered) */
 
 #define I8042_CB_KBD_INT   BIT(0)       /* command byte: IRQ 1 on keyboard data */
 #define I8042_CB_AUX_INT   BIT(1)       /* IRQ 12 on aux data */
@@ -67,11 +74,13 @@
 #define I8042_CMD_WRITE_OUT 0xd1
 #define I8042_CMD_WRITE_KBD_OBUF 0xd2
 #define I8042_CMD_WRITE_AUX_OBUF 0xd3
+#define I8042_CMD_WRITE_AUX 0xd4        /* the next data byte goes to the aux device */
 #define I8042_CMD_A20_OFF  0xdd
 #define I8042_CMD_A20_ON   0xdf
 #define I8042_CMD_PULSE    0xf0         /* F0h-FFh: pulse output port bits 3:0 */
 
 #define I8042_SELFTEST_OK  0x55
+#define I8042_NO_DEVICE    0xfe         /* with STS_TIMEOUT: the device did not answer */
 #define I8042_IFTEST_OK    0x00
 
 /* Drive IRQ 1 and IRQ 12 from the output buffer and the command byte (lock held). */
@@ -96,9 +105,16 @@ static void i8042_put(struct i8042 *k, uint8_t byte, bool aux)
 {
 	k->out = byte;
 	k->status |= I8042_STS_OBF;
-	k->status &= (uint8_t)~I8042_STS_AUXDATA;
+	k->status &= (uint8_t)~(I8042_STS_AUXDATA | I8042_STS_TIMEOUT);
 	if (aux)
 		k->status |= I8042_STS_AUXDATA;
+}
+
+/* A byte for the keyboard (aux: the aux device) that nobody is there to take. */
+static void i8042_no_device(struct i8042 *k, bool aux)
+{
+	i8042_put(k, I8042_NO_DEVICE, aux);
+	k->status |= I8042_STS_TIMEOUT;
 }
 
 /* The controller's own answer to a command. */
@@ -127,6 +143,7 @@ static void i8042_command(struct i8042 *k, uint8_t cmd)
 	case I8042_CMD_WRITE_OUT:
 	case I8042_CMD_WRITE_KBD_OBUF:
 	case I8042_CMD_WRITE_AUX_OBUF:
+	case I8042_CMD_WRITE_AUX:
 		k->pending_cmd = cmd;   /* the data byte follows at 0x60 */
 		break;
 	case I8042_CMD_AUX_DIS:
@@ -183,8 +200,10 @@ static void i8042_data(struct i8042 *k, uint8_t val)
 		i8042_set_outport(k, val);
 	} else if (cmd == I8042_CMD_WRITE_KBD_OBUF || cmd == I8042_CMD_WRITE_AUX_OBUF) {
 		i8042_put(k, val, cmd == I8042_CMD_WRITE_AUX_OBUF);
+	} else {
+		/* For the aux device (D4h) or the keyboard: neither is attached. */
+		i8042_no_device(k, cmd == I8042_CMD_WRITE_AUX);
 	}
-	/* else: a keyboard command, and no keyboard to answer it */
 }
 
 /* An access to port 0x60 or 0x64 (lock held). */
@@ -202,7 +221,7 @@ static void i8042_access(struct i8042 *k, uint16_t port, bool write, uint32_t *v
 	if (!write) {
 		/* Reading the output buffer empties it; read again, it repeats. */
 		*val = k->out;
-		k->status &= (uint8_t)~(I8042_STS_OBF | I8042_STS_AUXDATA);
+		k->status &= (uint8_t)~(I8042_STS_OBF | I8042_STS_AUXDATA | I8042_STS_TIMEOUT);
 		return;
 	}
 	k->status &= (uint8_t)~I8042_STS_CMD;

@@ -7,8 +7,9 @@
  * reset), the A20 commands 0xdd/0xdf and the output-buffer loopbacks
  * 0xd2/0xd3 (status bit 5 for aux data), and IRQ 1 / IRQ 12 while the
  * output buffer holds keyboard / aux data and the command byte enables
- * that interrupt. No keyboard or mouse is attached: device commands get
- * no answer, as with nothing plugged in.
+ * that interrupt. No keyboard or mouse is attached: a byte sent to
+ * either (0x60, D4h) is answered at once with the time-out bit and FEh,
+ * as a controller reports a device that is not there.
  *
  * Source: IBM PC/AT technical reference; "8042" datasheets.
  */
