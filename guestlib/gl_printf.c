@@ -9,15 +9,17 @@
 
 #define GL_COM1_LSR      (GUEST_PORT_COM1 + 5)
 #define GL_LSR_THRE      BIT(5)
-#define GL_THRE_SPINS    100000u
+#define GL_THRE_SPINS    50000000u
 
 /*
  * Wait for the transmitter holding register to be empty (LSR.THRE,
  * PC16550D datasheet), then write. A 16550 that cannot pass a byte on yet
  * keeps THRE clear, and a byte written over it is lost (QEMU's serial
  * port does that when its chardev backend is full, e.g. a socket read by
- * a busy test). Bounded, so a port that never sets THRE costs time, not
- * the output. Where nothing answers at 0x3fd (all-ones), THRE reads set.
+ * a busy test: on a loaded host that can take many milliseconds, and
+ * 100,000 polls lost a line now and then). Bounded, so a port that never
+ * sets THRE costs time (seconds), not the output forever. Where nothing
+ * answers at 0x3fd (all-ones), THRE reads set.
  */
 void gl_putc(char c)
 {
