@@ -251,13 +251,14 @@ static void vmm_mem_cb(void *ctx, struct x86_mem *mem)
 {
 	struct vmm_vcpu *vv = ctx;
 	struct vmm *vmm = vv->vmm;
-	gpa_t apic = lapic_mmio_page(&vv->lapic);
+	gpa_t apic;
+	bool apic_on = lapic_mmio_page(&vv->lapic, &apic);
 	uint64_t val = 0;
 
 	/* x86_le_*: one move for the sizes the Mem Assist uses (1, 2, 4, 8), no memcpy call. */
 	if (mem->write)
 		val = x86_le_load(mem->data, mem->size);
-	if (apic != 0 && (mem->gpa & ~PAGE_MASK) == apic)
+	if (apic_on && (mem->gpa & ~PAGE_MASK) == apic)
 		lapic_mmio(&vv->lapic, mem->gpa & PAGE_MASK, mem->write, mem->size, &val);
 	else if (!bus_mmio(&vmm->bus, mem->gpa, mem->write, mem->size, &val))
 		vmm_unclaimed_mmio(vmm, mem);

@@ -62,6 +62,7 @@ static void test_registers(void)
 {
 	char name[96];
 	uint32_t nonzero = 0;
+	gpa_t page;
 
 	for (const struct regcase *c = regcases; c->name != NULL; c++) {
 		lt_init(3);
@@ -73,7 +74,7 @@ static void test_registers(void)
 	}
 	lt_init(0);
 	DT_EQ(lapic_get_apicbase(&T.l), 0xfee00900, "APIC base of the BSP: 0xfee00000 | EN | BSP");
-	DT_EQ(lapic_mmio_page(&T.l), 0xfee00000, "MMIO page at the default base");
+	DT_EQ(lapic_mmio_page(&T.l, &page) ? page : 1, 0xfee00000, "MMIO page at the default base");
 	lt_init(3);
 	DT_EQ(lapic_get_apicbase(&T.l), 0xfee00800, "APIC base of an AP: no BSP bit");
 	DT_EQ(lapic_get_tpr(&T.l), 0, "TPR 0 at reset");
@@ -576,6 +577,7 @@ static void test_apicbase(void)
 		{ "bit 63 reserved", 0xfee00900, 0x80000000fee00900ULL, -1, 0xfee00900 },
 	};
 	char name[96];
+	gpa_t page;
 
 	for (unsigned i = 0; i < ARRAY_SIZE(c); i++) {
 		lt_init(0);
@@ -592,7 +594,7 @@ static void test_apicbase(void)
 
 	lt_init(0);
 	lapic_set_apicbase(&T.l, 0xfed00800);
-	DT_EQ(lapic_mmio_page(&T.l), 0xfed00000, "MMIO page moves with the base");
+	DT_EQ(lapic_mmio_page(&T.l, &page) ? page : 1, 0xfed00000, "MMIO page moves with the base");
 	lapic_set_caps(&T.l, 36, false);
 	DT_EQ(lapic_set_apicbase(&T.l, 0x80fee00800ULL), (uint64_t)-1,
 	      "bit 39 reserved with MAXPHYADDR 36");
@@ -610,7 +612,9 @@ static void test_apicbase(void)
 	DT_EQ(lapic_set_apicbase(&T.l, 0x10000000800ULL), (uint64_t)-1,
 	      "MAXPHYADDR 53 is refused: 40 used");
 	DT_EQ(lapic_set_apicbase(&T.l, 0x80fee01800ULL), 0, "base bits 39 and 12");
-	DT_EQ(lapic_mmio_page(&T.l), 0x80fee01000ULL, "page has bits 39 and 12");
+	DT_EQ(lapic_mmio_page(&T.l, &page) ? page : 1, 0x80fee01000ULL, "page has bits 39 and 12");
+	DT_EQ(lapic_set_apicbase(&T.l, 0x800ULL), 0, "base at GPA 0");
+	DT_EQ(lapic_mmio_page(&T.l, &page) ? page : 1, 0, "page 0 is a page: the call says so apart");
 
 	lt_init(0);
 	wr(A_ICRHI, 0x5a000000);
@@ -624,6 +628,7 @@ static void test_apicbase(void)
 static void test_disable_reset(void)
 {
 	char name[96];
+	gpa_t page;
 
 	lt_init(4);
 	wr(A_TPR, 0x20);
@@ -637,7 +642,7 @@ static void test_disable_reset(void)
 	lapic_deliver(&T.l, LAPIC_DM_NMI, 0, false);
 	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x08, false);
 	DT_EQ(lapic_set_apicbase(&T.l, 0xfee00000), 0, "disable");
-	DT_EQ(lapic_mmio_page(&T.l), 0, "disabled: no MMIO page");
+	DT_EQ(lapic_mmio_page(&T.l, &page), false, "disabled: no MMIO page");
 	DT_EQ(rd(A_VER), 0xffffffff, "disabled: page reads all-ones");
 	DT_EQ(next_due(), VCLOCK_NEVER, "disabled: timer stopped");
 	lapic_deliver(&T.l, LAPIC_DM_FIXED, 0x81, false);

@@ -361,15 +361,15 @@ out:
 	return rc;
 }
 
-gpa_t lapic_mmio_page(struct lapic *l)
+bool lapic_mmio_page(struct lapic *l, gpa_t *page)
 {
-	gpa_t page = 0;
+	bool on;
 
 	vmm_lock_acquire(&l->lock);
-	if (lapic_xapic(l))
-		page = l->apicbase & BITS(l->maxphyaddr - 1, 12);
+	on = lapic_xapic(l);
+	*page = l->apicbase & BITS(l->maxphyaddr - 1, 12);
 	vmm_lock_release(&l->lock);
-	return page;
+	return on;
 }
 
 bool lapic_match(struct lapic *l, uint32_t dest, bool logical)

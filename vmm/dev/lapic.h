@@ -120,8 +120,12 @@ void lapic_set_caps(struct lapic *l, unsigned maxphyaddr, bool tsc_deadline);
 uint64_t lapic_get_apicbase(struct lapic *l);
 int lapic_set_apicbase(struct lapic *l, uint64_t val);
 
-/* The guest-physical page of the xAPIC registers if the APIC is enabled in xAPIC mode, else 0. */
-gpa_t lapic_mmio_page(struct lapic *l);
+/*
+ * The guest-physical page of the xAPIC registers in *page: true if the
+ * APIC is enabled in xAPIC mode (any page, 0 included), false if it has
+ * no register page (disabled, or x2APIC mode).
+ */
+bool lapic_mmio_page(struct lapic *l, gpa_t *page);
 
 /* An access to the xAPIC page (off 0-0xfff). Takes the lock. */
 void lapic_mmio(struct lapic *l, uint64_t off, bool write, unsigned size, uint64_t *val);
