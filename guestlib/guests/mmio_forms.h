@@ -22,7 +22,7 @@
  * PB+0x140 and PR-0x80 .. PR+0x200 (what the runner compares).
  *
  * The sources of the form list: the assist library's opcode tables
- * (vmm/assist/x86_decode.c) and x86_emul.c: every operation and
+ * (vmm/assist/x86_decode_tables.c) and x86_emul.c: every operation and
  * encoding it accepts, in every operand size the mode has.
  *
  * Flags (MD_F_*, mmio_diff.c): LOGIC = AF undefined (SDM Vol.2: AND, OR,

@@ -4,9 +4,9 @@
  * Decodes one instruction from a byte buffer into struct x86_insn. It has
  * no side effects and never touches guest state: the emulator (x86_emul.h)
  * executes what it fills in. Covers the instructions that can touch MMIO
- * or I/O ports (see the opcode tables in x86_decode.c); everything else is
- * X86_DECODE_UNSUPPORTED, so a caller never acts on a half-understood
- * encoding.
+ * or I/O ports (see the opcode tables in x86_decode_tables.c); everything
+ * else is X86_DECODE_UNSUPPORTED, so a caller never acts on a
+ * half-understood encoding.
  *
  * References: Intel SDM Vol.2 chapter 2 (instruction format), AMD APM
  * Vol.3 chapter 1 (instruction encoding).
