@@ -46,7 +46,6 @@ SHUTDOWN_RE = re.compile(r'guest shutdown \(triple fault\) at RIP (0x[0-9a-f]+)'
 HALT_RE = re.compile(r'guest halted at RIP (0x[0-9a-f]+)')
 INVD_RE = re.compile(r'^# invd executed (\d+) times$', re.M)
 UNHANDLED_RE = re.compile(r'vm: unhandled exit code (0x[0-9a-f]+) \((\w+)\) at RIP (0x[0-9a-f]+)')
-SKIP_RE = re.compile(r'^(.*?) # SKIP (.*)$')
 TRACE_RE = re.compile(r'exit (\S+) rip=(0x[0-9a-f]+) info1=(0x[0-9a-f]+) info2=(0x[0-9a-f]+)')
 
 
