@@ -480,16 +480,6 @@ mt_suite_walk(void)
 /* ------------------------------------------------------------------------ */
 /* Accessed and dirty bits */
 
-static void
-ad_state_4l(struct x86_state *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP;
-	st->cr4 = X86_CR4_PAE;
-	st->efer = X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
-	st->cr3 = 0x1000;
-}
-
 void
 mt_suite_ad(void)
 {
@@ -503,7 +493,7 @@ mt_suite_ad(void)
 	 * PD[0] at 0x3000, PT[1] at 0x4008 -> frame 0x9000. */
 	mt_machine_init(&m);
 	memset(mt_ram, 0, 0x10000);
-	ad_state_4l(&st);
+	mt_state_long(&st);
 	mt_w64(0x1000, 0x2000 | P | RW);
 	mt_w64(0x2000, 0x3000 | P | RW);
 	mt_w64(0x3000, 0x4000 | P | RW);
