@@ -268,6 +268,15 @@ static void event_irq(struct svm_vcpu *vcpu, struct vmm_vcpu *vv, bool shadow, b
 }
 
 /*
+ * Must the monitor be asked again? Yes unless its last answer was
+ * "nothing" and its change count has not moved since (event.h).
+ */
+static inline bool event_monitor_stale(const struct event_queue *q, struct vmm_vcpu *vv)
+{
+	return !q->monitor_idle || vmm_intr_changes(vv) != q->monitor_changes;
+}
+
+/*
  * event_before_entry() when the queue may hold something or the monitor
  * had something to say. asked: the answer of a question just asked with
  * take_nmi (event_entry_poll()), or NULL to ask here if need be.
@@ -286,7 +295,7 @@ static __attribute__((noinline)) void event_before_entry_full(struct svm_vcpu *v
 	 * pending interrupt; none if it had nothing last time and nothing
 	 * has changed since (event.h).
 	 */
-	if (asked != NULL || !q->monitor_idle || vmm_intr_changes(vv) != q->monitor_changes) {
+	if (asked != NULL || event_monitor_stale(q, vv)) {
 		if (asked != NULL)
 			ip = *asked;
 		else
@@ -367,7 +376,7 @@ void event_before_entry(struct svm_vcpu *vcpu, struct vmm_vcpu *vv)
 	if (q->redeliver != 0 || q->exc || q->nmi || q->nmi_masked ||
 	    q->step != EVENT_STEP_NONE || q->virq >= 0)
 		event_before_entry_full(vcpu, vv, NULL);
-	else if (!q->monitor_idle || vmm_intr_changes(vv) != q->monitor_changes)
+	else if (event_monitor_stale(q, vv))
 		event_entry_poll(vcpu, vv);
 	else
 		event_entry_quiet(vcpu);
